@@ -1,0 +1,106 @@
+//! The `check` job: read the inputs, parse them, run the rules. It returns data; `main` renders
+//! it and chooses the exit code.
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{Finding, InputError};
+use crate::discover::{self, InputKind};
+use crate::report::json::AuditedInput;
+use crate::rules;
+use crate::source::SourceMap;
+use crate::syntax::nginx;
+
+/// What to audit, as the command line gave it.
+#[derive(Clone, Debug, Default)]
+pub struct CheckRequest {
+    /// Files or directories whose kind is found from their content and name.
+    pub paths: Vec<PathBuf>,
+    pub nginx: Vec<PathBuf>,
+    pub apache: Vec<PathBuf>,
+    pub settings: Vec<PathBuf>,
+}
+
+/// What a check found.
+pub struct CheckOutcome {
+    pub sources: SourceMap,
+    pub findings: Vec<Finding>,
+    pub errors: Vec<InputError>,
+    pub inputs: Vec<AuditedInput>,
+    /// Things the user should know about how the inputs were read (grouping, fragments).
+    pub notes: Vec<String>,
+}
+
+pub fn check(request: &CheckRequest) -> CheckOutcome {
+    let mut out = CheckOutcome {
+        sources: SourceMap::new(),
+        findings: Vec::new(),
+        errors: Vec::new(),
+        inputs: Vec::new(),
+        notes: Vec::new(),
+    };
+    let mut nginx_paths = request.nginx.clone();
+    let mut apache_paths = request.apache.clone();
+    let mut settings_paths = request.settings.clone();
+
+    for path in &request.paths {
+        match discover::discover(path) {
+            Ok(found) => {
+                for (kind, p) in found.inputs {
+                    match kind {
+                        InputKind::Nginx => nginx_paths.push(p),
+                        InputKind::Apache => apache_paths.push(p),
+                        InputKind::Settings => settings_paths.push(p),
+                    }
+                }
+                out.notes.extend(found.notes);
+            }
+            Err(e) => out.errors.push(e),
+        }
+    }
+
+    let mut nginx_configs = Vec::new();
+    for path in &nginx_paths {
+        let before = out.sources.len();
+        match nginx::parse_path(&mut out.sources, path) {
+            Ok(config) => {
+                out.errors.extend(config.errors.iter().cloned());
+                out.inputs.push(AuditedInput {
+                    kind: "nginx",
+                    path: path.display().to_string(),
+                    files: out.sources.len() - before,
+                });
+                nginx_configs.push(config);
+            }
+            Err(e) => out.errors.push(e),
+        }
+    }
+    for path in &apache_paths {
+        out.errors
+            .push(not_yet(path, "Apache httpd configurations"));
+    }
+    for path in &settings_paths {
+        out.errors.push(not_yet(path, "Django settings"));
+    }
+    if nginx_paths.is_empty() && apache_paths.is_empty() && settings_paths.is_empty() {
+        if out.errors.is_empty() {
+            out.errors.push(InputError::general(
+                "nothing to audit: give a path, or --nginx/--apache/--settings files",
+            ));
+        }
+        return out;
+    }
+
+    let ctx = rules::Context {
+        sources: &out.sources,
+        nginx: &nginx_configs,
+    };
+    out.findings = rules::run(&ctx);
+    out
+}
+
+fn not_yet(path: &Path, what: &str) -> InputError {
+    InputError::file(
+        path,
+        format!("{what} are not supported by this build of deploy-audit yet"),
+    )
+}

@@ -1,0 +1,264 @@
+//! Finding inputs: what a file is (nginx, Apache httpd or Django settings), from its content and
+//! name, and which files under a directory are the main configurations to start from.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diagnostic::InputError;
+use crate::source::read_bounded;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputKind {
+    Nginx,
+    Apache,
+    Settings,
+}
+
+impl InputKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InputKind::Nginx => "nginx",
+            InputKind::Apache => "apache",
+            InputKind::Settings => "settings",
+        }
+    }
+}
+
+/// The inputs found under a path, and notes on how they were chosen.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub inputs: Vec<(InputKind, PathBuf)>,
+    pub notes: Vec<String>,
+}
+
+/// Directories never searched: version control, build output, dependencies.
+const SKIPPED_DIRS: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    "target",
+    "node_modules",
+    "__pycache__",
+    ".venv",
+    "venv",
+    ".tox",
+];
+
+/// Deepest directory level searched.
+const MAX_WALK_DEPTH: usize = 12;
+
+/// How many bytes of a file are looked at to tell what it is.
+const SNIFF_LEN: usize = 64 * 1024;
+
+pub fn discover(path: &Path) -> Result<Discovered, InputError> {
+    let meta = std::fs::metadata(path).map_err(|e| InputError::file(path, e.to_string()))?;
+    if !meta.is_dir() {
+        let bytes = read_bounded(path).map_err(|e| InputError::file(path, e.to_string()))?;
+        return match classify(path, &bytes) {
+            Some(kind) => Ok(Discovered {
+                inputs: vec![(kind, path.to_path_buf())],
+                notes: Vec::new(),
+            }),
+            None => Err(InputError::file(
+                path,
+                "not recognised as an nginx or Apache httpd configuration or a Django settings export; name its kind with --nginx, --apache or --settings",
+            )),
+        };
+    }
+
+    let mut found: Vec<(InputKind, PathBuf)> = Vec::new();
+    let walker = WalkDir::new(path)
+        .follow_links(false)
+        .max_depth(MAX_WALK_DEPTH)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            !(e.file_type().is_dir()
+                && e.depth() > 0
+                && SKIPPED_DIRS.iter().any(|s| e.file_name() == *s))
+        });
+    for entry in walker {
+        let entry = entry.map_err(|e| InputError::file(path, e.to_string()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(bytes) = read_bounded(entry.path()) else {
+            continue;
+        };
+        if let Some(kind) = classify(entry.path(), &bytes) {
+            found.push((kind, entry.path().to_path_buf()));
+        }
+    }
+
+    let mut out = Discovered::default();
+    let is_main = |p: &Path, names: &[&str]| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| names.contains(&n))
+    };
+    for (kind, names) in [
+        (InputKind::Nginx, &["nginx.conf"][..]),
+        (InputKind::Apache, &["apache2.conf", "httpd.conf"][..]),
+    ] {
+        let all: Vec<&PathBuf> = found
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, p)| p)
+            .collect();
+        let mains: Vec<&PathBuf> = all.iter().copied().filter(|p| is_main(p, names)).collect();
+        if !mains.is_empty() {
+            for m in &mains {
+                out.inputs.push((kind, (*m).clone()));
+            }
+            out.notes.push(format!(
+                "{}: {} main configuration(s) ({}); {} other {} file(s) are read through their includes",
+                path.display(),
+                mains.len(),
+                mains
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                all.len() - mains.len(),
+                kind.as_str()
+            ));
+        } else {
+            for p in &all {
+                out.inputs.push((kind, (*p).clone()));
+                out.notes.push(format!(
+                    "{}: no main {} configuration found; audited as a fragment on its own",
+                    p.display(),
+                    kind.as_str()
+                ));
+            }
+        }
+    }
+    for (kind, p) in &found {
+        if *kind == InputKind::Settings {
+            out.inputs.push((*kind, p.clone()));
+        }
+    }
+    if out.inputs.is_empty() {
+        return Err(InputError::file(
+            path,
+            "no nginx or Apache httpd configuration or Django settings export found here",
+        ));
+    }
+    Ok(out)
+}
+
+/// Tells what a file is from its name and first bytes, or `None` when it is none of ours.
+pub fn classify(path: &Path, bytes: &[u8]) -> Option<InputKind> {
+    let head = &bytes[..bytes.len().min(SNIFF_LEN)];
+    if head.contains(&0) {
+        return None;
+    }
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default();
+    let text = String::from_utf8_lossy(head);
+    if matches!(ext, "json" | "yaml" | "yml") {
+        let django = ["ALLOWED_HOSTS", "SECRET_KEY", "DEBUG", "INSTALLED_APPS"];
+        return django
+            .iter()
+            .any(|k| text.contains(k))
+            .then_some(InputKind::Settings);
+    }
+    if crate::syntax::nginx::include::is_dump(head) {
+        return Some(InputKind::Nginx);
+    }
+    let (mut nginx, mut apache) = (0usize, 0usize);
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let first = line.split_whitespace().next().unwrap_or_default();
+        let lower = first.to_ascii_lowercase();
+        if line.starts_with('<') && line.ends_with('>') {
+            apache += 1;
+        } else if line.ends_with(';') || line.ends_with('{') || line == "}" {
+            if matches!(
+                first,
+                "server"
+                    | "http"
+                    | "events"
+                    | "location"
+                    | "listen"
+                    | "server_name"
+                    | "root"
+                    | "proxy_pass"
+                    | "upstream"
+                    | "include"
+                    | "return"
+                    | "alias"
+                    | "uwsgi_pass"
+                    | "add_header"
+                    | "types"
+                    | "worker_processes"
+                    | "user"
+                    | "map"
+            ) {
+                nginx += 1;
+            }
+        } else if matches!(
+            lower.as_str(),
+            "servername"
+                | "serveralias"
+                | "documentroot"
+                | "loadmodule"
+                | "listen"
+                | "servertokens"
+                | "serverroot"
+                | "alias"
+                | "proxypass"
+                | "wsgiscriptalias"
+                | "wsgidaemonprocess"
+                | "header"
+                | "redirect"
+                | "rewriterule"
+                | "include"
+                | "includeoptional"
+                | "require"
+                | "options"
+                | "allowoverride"
+        ) {
+            apache += 1;
+        }
+    }
+    if name == "nginx.conf" || name.ends_with(".nginx") {
+        return Some(InputKind::Nginx);
+    }
+    if name == "apache2.conf" || name == "httpd.conf" {
+        return Some(InputKind::Apache);
+    }
+    if nginx == 0 && apache == 0 {
+        return None;
+    }
+    Some(if nginx >= apache {
+        InputKind::Nginx
+    } else {
+        InputKind::Apache
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tells_nginx_from_apache_by_content() {
+        let n = b"server {\n    listen 80;\n    server_name a;\n}\n";
+        assert_eq!(classify(Path::new("x.conf"), n), Some(InputKind::Nginx));
+        let a = b"<VirtualHost *:80>\n    ServerName a\n    DocumentRoot /srv\n</VirtualHost>\n";
+        assert_eq!(classify(Path::new("x.conf"), a), Some(InputKind::Apache));
+        assert_eq!(classify(Path::new("x.conf"), b"hello world\n"), None);
+        assert_eq!(classify(Path::new("x.conf"), b"server {\0"), None);
+    }
+}

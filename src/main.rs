@@ -1,0 +1,155 @@
+//! `deploy-audit`: parses arguments, runs the job, maps the result to an exit code.
+
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use deploy_audit::check::{check, CheckRequest};
+use deploy_audit::cli::{CheckArgs, CheckFormat, Cli, ColorChoice, Command, FailOn, ParseArgs};
+use deploy_audit::diagnostic::Severity;
+use deploy_audit::report::{json, nginx_tree, text::TextRenderer};
+use deploy_audit::source::SourceMap;
+use deploy_audit::syntax::nginx;
+
+const EXIT_CLEAN: u8 = 0;
+const EXIT_FINDINGS: u8 = 1;
+const EXIT_FAILURE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                EXIT_FAILURE
+            } else {
+                EXIT_CLEAN
+            };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Check(args) => run_check(args),
+        Command::Parse(args) => run_parse(args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        // A closed pipe (`deploy-audit … | head`) is the reader's choice, not a failure.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(EXIT_CLEAN),
+        Err(e) => {
+            eprintln!("deploy-audit: {e}");
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
+}
+
+fn use_color(choice: ColorChoice, terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
+fn run_check(args: CheckArgs) -> io::Result<u8> {
+    let request = CheckRequest {
+        paths: args.paths,
+        nginx: args.nginx,
+        apache: args.apache,
+        settings: args.settings,
+    };
+    let outcome = check(&request);
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    match args.format {
+        CheckFormat::Json => {
+            let doc = json::document(
+                &outcome.findings,
+                &outcome.errors,
+                &outcome.inputs,
+                &outcome.sources,
+            );
+            serde_json::to_writer_pretty(&mut out, &doc)?;
+            writeln!(out)?;
+        }
+        CheckFormat::Text => {
+            let color = use_color(args.color, io::stdout().is_terminal());
+            let mut renderer = TextRenderer::new(&outcome.sources, color);
+            for e in &outcome.errors {
+                renderer.error(&mut out, e)?;
+            }
+            for f in &outcome.findings {
+                renderer.finding(&mut out, f)?;
+            }
+            for input in &outcome.inputs {
+                writeln!(
+                    out,
+                    "audited {} {} ({} file{})",
+                    input.kind,
+                    input.path,
+                    input.files,
+                    if input.files == 1 { "" } else { "s" }
+                )?;
+            }
+            for note in &outcome.notes {
+                writeln!(out, "note: {note}")?;
+            }
+            let count = |s| outcome.findings.iter().filter(|f| f.severity == s).count();
+            writeln!(
+                out,
+                "{} error(s), {} warning(s), {} info; {} input error(s)",
+                count(Severity::Error),
+                count(Severity::Warning),
+                count(Severity::Info),
+                outcome.errors.len()
+            )?;
+        }
+    }
+    out.flush()?;
+    if !outcome.errors.is_empty() {
+        return Ok(EXIT_FAILURE);
+    }
+    let threshold = match args.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    };
+    let failing = threshold.is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t));
+    Ok(if failing { EXIT_FINDINGS } else { EXIT_CLEAN })
+}
+
+fn run_parse(args: ParseArgs) -> io::Result<u8> {
+    let mut sources = SourceMap::new();
+    let config = match nginx::parse_path(&mut sources, &args.file) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("error: {}", e.one_line(&sources));
+            return Ok(EXIT_FAILURE);
+        }
+    };
+    let opts = nginx_tree::TreeOptions {
+        include_comments: args.include_comments,
+        combine: args.combine,
+    };
+    let doc = nginx_tree::to_json(&config, &sources, opts);
+    {
+        let stdout = io::stdout();
+        let mut out = stdout.lock();
+        serde_json::to_writer(&mut out, &doc)?;
+        writeln!(out)?;
+        out.flush()?;
+    }
+    if config.errors.is_empty() {
+        return Ok(EXIT_CLEAN);
+    }
+    let color = use_color(args.color, io::stderr().is_terminal());
+    let mut renderer = TextRenderer::new(&sources, color);
+    let stderr = io::stderr();
+    let mut err = stderr.lock();
+    for e in &config.errors {
+        renderer.error(&mut err, e)?;
+    }
+    Ok(EXIT_FAILURE)
+}

@@ -1,0 +1,104 @@
+//! Rules: one file per rule. A rule's doc comment is its user documentation (what it checks, why
+//! it matters, an example, the fix), written in the ruff/clippy style with the headings
+//! `## What it checks`, `## Why it matters`, `## Example`, `## Fix`; `deploy-audit explain RULE`
+//! prints it and `docs/rules/` is generated from it.
+//!
+//! A rule reads the parsed inputs handed to it in [`Context`] and pushes [`Finding`]s; it never
+//! reads files or renders anything.
+
+use crate::diagnostic::{Finding, Label, Severity};
+use crate::source::SourceMap;
+use crate::syntax::nginx;
+
+/// Everything a rule may look at.
+pub struct Context<'a> {
+    pub sources: &'a SourceMap,
+    /// Every nginx configuration given, parsed (includes resolved).
+    pub nginx: &'a [nginx::Config],
+}
+
+/// A rule's identity and documentation.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Stable id, e.g. `NGX001`; Django's own id for the checks it reproduces.
+    pub id: &'static str,
+    /// Kebab-case name.
+    pub name: &'static str,
+    pub severity: Severity,
+    /// One line: what it checks.
+    pub summary: &'static str,
+    /// The full documentation (the rule's doc comment, Markdown).
+    pub docs: &'static str,
+}
+
+impl RuleMeta {
+    /// A finding of this rule at its default severity.
+    pub fn finding(&'static self, primary: Label, message: impl Into<String>) -> Finding {
+        Finding {
+            rule: self.id,
+            name: self.name,
+            severity: self.severity,
+            message: message.into(),
+            primary,
+            related: Vec::new(),
+            help: None,
+        }
+    }
+}
+
+/// A check over the context.
+pub struct Rule {
+    pub meta: &'static RuleMeta,
+    pub check: fn(&Context, &mut Vec<Finding>),
+}
+
+/// Declares a rule's metadata from its doc comment, so the documentation lives in one place:
+///
+/// ```ignore
+/// declare_rule! {
+///     /// ## What it checks
+///     /// …
+///     pub static META = RuleMeta { id: "NGX001", name: "…", severity: Warning, summary: "…" };
+/// }
+/// ```
+#[macro_export]
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub static $meta:ident = RuleMeta {
+            id: $id:literal,
+            name: $name:literal,
+            severity: $sev:ident,
+            summary: $summary:literal $(,)?
+        };
+    ) => {
+        pub static $meta: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+            id: $id,
+            name: $name,
+            severity: $crate::diagnostic::Severity::$sev,
+            summary: $summary,
+            docs: concat!($($doc, "\n"),*),
+        };
+    };
+}
+
+/// Every rule, in id order.
+pub fn registry() -> Vec<Rule> {
+    Vec::new()
+}
+
+/// Runs every rule and returns the findings sorted by place, then rule.
+pub fn run(ctx: &Context) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for rule in registry() {
+        (rule.check)(ctx, &mut findings);
+    }
+    findings.sort_by(|a, b| {
+        (a.primary.span.file, a.primary.span.start, a.rule).cmp(&(
+            b.primary.span.file,
+            b.primary.span.start,
+            b.rule,
+        ))
+    });
+    findings
+}

@@ -1,0 +1,4 @@
+//! Text → spanned trees. Every parser here never panics: any input ends in a tree or in located
+//! errors.
+
+pub mod nginx;
