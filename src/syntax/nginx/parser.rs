@@ -19,7 +19,7 @@ use super::{MAX_BLOCK_DEPTH, MAX_FILES, MAX_INCLUDE_DEPTH};
 /// Directives that nginx registers with `NGX_CONF_BLOCK`: ending one with `;` is the error
 /// `directive "X" has no opening "{"` (`ngx_conf_handler`). `server` is a block everywhere except
 /// inside `upstream`, where it names a backend.
-const BLOCK_DIRECTIVES: &[&str] = &[
+pub const BLOCK_DIRECTIVES: &[&str] = &[
     "http",
     "events",
     "stream",
@@ -39,7 +39,7 @@ const BLOCK_DIRECTIVES: &[&str] = &[
 /// `directive "X" is not terminated by ";"`. This matters most for unquoted regexes with a
 /// quantifier (`rewrite ^/(\d{3})$ …`), where `{` silently splits the word. Directives not listed
 /// here are taken as written; nginx's full directive table is not the parser's concern.
-const SIMPLE_DIRECTIVES: &[&str] = &[
+pub const SIMPLE_DIRECTIVES: &[&str] = &[
     "include",
     "listen",
     "server_name",
@@ -344,10 +344,12 @@ impl Parser<'_> {
                         "invalid number of arguments in \"include\" directive",
                     ));
                 }
-                let files = match self.include(&directive, kind) {
-                    Ok(files) => files,
-                    Err(err) => return Stop::Error(err),
-                };
+                // An include that fails is recorded and the file goes on: what follows it is
+                // still well-formed, and auditing it finds more in one run.
+                let mut files = Vec::new();
+                if let Err(err) = self.include(&directive, kind, &mut files) {
+                    self.config.errors.push(err);
+                }
                 directive.body = Body::Include(files);
             }
             let items = current(frames, root);
@@ -386,18 +388,19 @@ impl Parser<'_> {
     }
 
     /// Resolves and parses the files of an `include`, in the reading mode of the block it is in.
+    /// Files parsed before an error are kept in `indexes`.
     fn include(
         &mut self,
         directive: &Directive,
         kind: BlockKind,
-    ) -> Result<Vec<usize>, InputError> {
+        indexes: &mut Vec<usize>,
+    ) -> Result<(), InputError> {
         let site = directive.span;
         let pattern = directive.args[0].value(self.sources).into_owned();
         let files = self
             .loader
             .resolve(self.sources, &pattern)
             .map_err(|message| InputError::at(site, message))?;
-        let mut indexes = Vec::with_capacity(files.len());
         for file in files {
             if let Some(pos) = self.stack.iter().position(|&f| f == file) {
                 let chain: Vec<String> = self.stack[pos..]
@@ -424,6 +427,6 @@ impl Parser<'_> {
             }
             indexes.push(self.parse_file(file, kind, Some(site)));
         }
-        Ok(indexes)
+        Ok(())
     }
 }
