@@ -17,9 +17,9 @@ use serde_json::Value;
 use deploy_audit::diagnostic::{ErrorSite, InputError};
 use deploy_audit::report::nginx_tree::{to_json, TreeOptions};
 use deploy_audit::source::SourceMap;
-use deploy_audit::syntax::nginx::{self, parser::BLOCK_DIRECTIVES, parser::SIMPLE_DIRECTIVES};
+use deploy_audit::syntax::nginx;
 
-use common::{corpus, nginx_corpus_mains};
+use common::{corpus, is_parser_verdict, nginx_corpus_mains};
 
 fn python() -> String {
     std::env::var("DEPLOY_AUDIT_PYTHON").unwrap_or_else(|_| "python3".into())
@@ -283,26 +283,19 @@ fn nginx_t(dir: &Path) -> Option<NginxVerdict> {
         Some((pid, rest)) if pid.contains('#') => rest,
         _ => msg,
     };
-    let (message, place) = msg.rsplit_once(" in ").unwrap_or((msg, ""));
-    let (file, line) = place.rsplit_once(':').unwrap_or(("", "0"));
+    // "… in FILE:LINE", when nginx names a place at all.
+    let (message, file, line) = match msg.rsplit_once(" in ").and_then(|(m, place)| {
+        let (file, line) = place.rsplit_once(':')?;
+        Some((m, file, line.parse::<usize>().ok()?))
+    }) {
+        Some((m, file, line)) => (m, file, line),
+        None => (msg, "", 0),
+    };
     Some(NginxVerdict {
         message: message.to_string(),
         file: PathBuf::from(file),
-        line: line.parse().unwrap_or(0),
+        line,
     })
-}
-
-/// Whether nginx's error is one a parser decides (tokens, blocks, includes), rather than
-/// nginx's directive table or the machine (unknown directive, missing certificate …).
-fn is_parser_verdict(message: &str) -> bool {
-    let quoted_name = || message.split('"').nth(1).unwrap_or_default().to_string();
-    message.starts_with("unexpected ")
-        || message.starts_with("too long parameter")
-        || message == "invalid number of arguments in \"include\" directive"
-        || (message.ends_with("has no opening \"{\"")
-            && BLOCK_DIRECTIVES.contains(&quoted_name().as_str()))
-        || (message.ends_with("is not terminated by \";\"")
-            && SIMPLE_DIRECTIVES.contains(&quoted_name().as_str()))
 }
 
 struct Ours {
@@ -477,4 +470,20 @@ fn nginx_t_agrees_on_the_corpus_and_on_mutations() {
         disagreements.len(),
         disagreements.join("\n")
     );
+}
+
+#[test]
+fn tokenizer_fixtures_match_nginx() {
+    let mut checked = 0;
+    for f in common::tokenizer_fixtures() {
+        let scratch = tempfile::tempdir().unwrap();
+        std::fs::copy(&f.path, scratch.path().join("nginx.conf")).unwrap();
+        let got = nginx_t(scratch.path()).map(|v| {
+            let prefix = scratch.path().display().to_string();
+            (v.line, v.message.replace(&prefix, "PREFIX"))
+        });
+        assert_eq!(got, f.nginx, "nginx -t on {}", f.path.display());
+        checked += 1;
+    }
+    assert!(checked >= 40);
 }

@@ -83,3 +83,57 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A tokenizer fixture: a complete nginx configuration whose first two lines record the verdict
+/// of the real `nginx -t` and ours, as `# nginx: ok` or `# nginx: LINE MESSAGE` (the same for
+/// `# ours:`). `PREFIX` in a message stands for the fixture's directory.
+pub struct VerdictFixture {
+    pub path: PathBuf,
+    pub nginx: Option<(usize, String)>,
+    pub ours: Option<(usize, String)>,
+}
+
+fn parse_verdict(line: &[u8], tag: &str) -> Option<(usize, String)> {
+    let text = String::from_utf8_lossy(line).into_owned();
+    let rest = text
+        .strip_prefix(tag)
+        .unwrap_or_else(|| panic!("fixture header must start with {tag:?}: {text}"));
+    if rest == "ok" {
+        return None;
+    }
+    let (n, message) = rest.split_once(' ').unwrap();
+    Some((n.parse().unwrap(), message.to_string()))
+}
+
+pub fn tokenizer_fixtures() -> Vec<VerdictFixture> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/nginx/tokenizer");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "conf"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let bytes = std::fs::read(&path).unwrap();
+            let mut lines = bytes.split(|&b| b == b'\n');
+            let nginx = parse_verdict(lines.next().unwrap(), "# nginx: ");
+            let ours = parse_verdict(lines.next().unwrap(), "# ours: ");
+            VerdictFixture { path, nginx, ours }
+        })
+        .collect()
+}
+
+/// Whether an `nginx -t` error is one a parser decides (tokens, blocks, includes), rather than
+/// nginx's directive table or the machine (unknown directive, missing certificate …).
+pub fn is_parser_verdict(message: &str) -> bool {
+    use deploy_audit::syntax::nginx::parser::{BLOCK_DIRECTIVES, SIMPLE_DIRECTIVES};
+    let quoted_name = message.split('"').nth(1).unwrap_or_default();
+    message.starts_with("unexpected ")
+        || message.starts_with("too long parameter")
+        || message == "invalid number of arguments in \"include\" directive"
+        || (message.ends_with("has no opening \"{\"") && BLOCK_DIRECTIVES.contains(&quoted_name))
+        || (message.ends_with("is not terminated by \";\"")
+            && SIMPLE_DIRECTIVES.contains(&quoted_name))
+}
