@@ -21,8 +21,17 @@ fn write(dir: &std::path::Path, name: &str, text: &str) -> std::path::PathBuf {
 #[test]
 fn a_parse_error_exits_2_with_file_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
-    let conf = write(dir.path(), "nginx.conf", "events {}\nhttp {\n    server_tokens off }\n");
-    let out = bin().arg("check").arg("--nginx").arg(&conf).output().unwrap();
+    let conf = write(
+        dir.path(),
+        "nginx.conf",
+        "events {}\nhttp {\n    server_tokens off }\n",
+    );
+    let out = bin()
+        .arg("check")
+        .arg("--nginx")
+        .arg(&conf)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("unexpected \"}\""), "{text}");
@@ -54,7 +63,12 @@ fn a_clean_config_exits_0_and_says_what_was_audited() {
     );
     std::fs::create_dir(dir.path().join("conf.d")).unwrap();
     write(&dir.path().join("conf.d"), "a.conf", "server_tokens off;\n");
-    let out = bin().arg("check").arg("--nginx").arg(&conf).output().unwrap();
+    let out = bin()
+        .arg("check")
+        .arg("--nginx")
+        .arg(&conf)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("audited nginx"), "{text}");
@@ -82,7 +96,11 @@ fn a_missing_file_and_bad_arguments_exit_2() {
     let out = bin().args(["check", "--format", "yaml"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let out = bin().args(["check"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2), "nothing to audit is not a clean audit");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "nothing to audit is not a clean audit"
+    );
 }
 
 #[test]
@@ -94,7 +112,12 @@ fn parse_prints_crossplane_json_and_reads_a_dump_from_stdin() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(dump.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(dump.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -122,7 +145,10 @@ fn a_closed_pipe_is_not_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let mut text = String::from("events {}\nhttp {\n");
     for i in 0..20_000 {
-        text.push_str(&format!("  server {{ listen {}; server_name s{i}.test; }}\n", 1000 + i % 5000));
+        text.push_str(&format!(
+            "  server {{ listen {}; server_name s{i}.test; }}\n",
+            1000 + i % 5000
+        ));
     }
     text.push_str("}\n");
     let conf = write(dir.path(), "nginx.conf", &text);
@@ -135,7 +161,12 @@ fn a_closed_pipe_is_not_an_error() {
         .unwrap();
     drop(child.stdout.take());
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]

@@ -114,12 +114,12 @@ fn map_and_types_blocks_hold_entries_not_directives() {
     let Item::Directive(types) = &mime.items[0] else {
         panic!()
     };
-    let Body::Block(block) = &types.body else {
+    let Body::Block(block) = types.body() else {
         panic!()
     };
     let Item::Directive(entry) = &block.items[0] else {
         panic!()
     };
     assert!(entry.is_entry);
-    assert_eq!(entry.name.text(&sources), "text/html");
+    assert_eq!(entry.name().text(&sources), "text/html");
 }

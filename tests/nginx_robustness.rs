@@ -33,13 +33,13 @@ fn assert_well_located(sources: &SourceMap, config: &nginx::Config) {
     fn walk(sources: &SourceMap, items: &[nginx::Item]) {
         for item in items {
             if let nginx::Item::Directive(d) = item {
-                let len = sources.file(d.span.file).bytes.len() as u32;
-                assert!(d.span.end <= len);
-                for w in std::iter::once(&d.name).chain(&d.args) {
-                    assert!(w.span.end <= len);
+                let len = sources.file(d.file).bytes.len() as u32;
+                assert!(d.span().end <= len);
+                for w in std::iter::once(d.name()).chain(d.args()) {
+                    assert!(w.span().end <= len);
                     let _ = w.value(sources);
                 }
-                if let nginx::Body::Block(b) = &d.body {
+                if let nginx::Body::Block(b) = d.body() {
                     walk(sources, &b.items);
                 }
             }
@@ -158,9 +158,9 @@ fn an_nginx_t_dump_is_read_with_its_includes() {
     let nginx::Item::Directive(server) = &a.items[0] else {
         panic!()
     };
-    assert_eq!(sources.location(server.span).line, 1);
+    assert_eq!(sources.location(server.span()).line, 1);
     assert_eq!(
-        sources.location(server.span).path,
+        sources.location(server.span()).path,
         Path::new("/etc/nginx/conf.d/a.conf")
     );
 }

@@ -7,7 +7,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::diagnostic::{ErrorSite, InputError};
-use crate::source::SourceMap;
+use crate::source::{SourceMap, Span};
 use crate::syntax::nginx::ast::{bytes_to_text, Body, Config, Directive, Item};
 
 /// Options of the `parse` command.
@@ -113,8 +113,8 @@ fn crossplane_order(config: &Config) -> FileOrder {
     fn collect(items: &[Item], out: &mut Vec<usize>) {
         for item in items {
             if let Item::Directive(d) = item {
-                match &d.body {
-                    Body::Include(files) => out.extend(files),
+                match d.body() {
+                    Body::Include(files) => out.extend(files.iter()),
                     Body::Block(b) => collect(&b.items, out),
                     _ => {}
                 }
@@ -161,7 +161,10 @@ fn statements(
                 if !opts.include_comments {
                     continue;
                 }
-                let at = c.within.unwrap_or(c.span);
+                let at = match c.within {
+                    Some(start) => Span::new(c.span.file, start as usize, start as usize),
+                    None => c.span,
+                };
                 let text = &sources.slice(c.span)[1..];
                 let mut m = Map::new();
                 if opts.combine {
@@ -175,8 +178,8 @@ fn statements(
             }
             Item::Directive(d) => {
                 if opts.combine {
-                    if let Body::Include(files) = &d.body {
-                        for &f in files {
+                    if let Body::Include(files) = d.body() {
+                        for &f in files.iter() {
                             out.extend(statements(
                                 config,
                                 sources,
@@ -208,24 +211,23 @@ fn directive(
 ) -> Value {
     let mut m = Map::new();
     if opts.combine {
-        m.insert("file".into(), path_of(sources, d.name.span.file));
+        m.insert("file".into(), path_of(sources, d.file));
     }
-    let name = d.name.text(sources);
+    let name = d.name().text(sources);
     m.insert("directive".into(), name.as_ref().into());
-    m.insert("line".into(), sources.location(d.name.span).line.into());
+    m.insert("line".into(), sources.location(d.name().span()).line.into());
     let mut args: Vec<Value> = d
-        .args
-        .iter()
+        .args()
         .map(|w| Value::String(w.text(sources).into_owned()))
         .collect();
     if name == "if" && !d.is_entry {
         strip_if_parens(&mut args);
     }
-    if let Body::Lua(body) = &d.body {
-        args.push(bytes_to_text(sources.slice(*body)).into_owned().into());
+    if let Some(body) = d.lua_body() {
+        args.push(bytes_to_text(sources.slice(body)).into_owned().into());
     }
     m.insert("args".into(), Value::Array(args));
-    match &d.body {
+    match d.body() {
         Body::Include(_) if opts.single_file => {}
         Body::Include(files) => {
             let renumbered: Vec<usize> = files.iter().map(|&f| order.position[f]).collect();
@@ -237,7 +239,7 @@ fn directive(
                 Value::Array(statements(config, sources, &b.items, opts, order)),
             );
         }
-        Body::None | Body::Lua(_) => {}
+        Body::None | Body::Lua { .. } => {}
     }
     Value::Object(m)
 }

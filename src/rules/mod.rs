@@ -54,7 +54,7 @@ pub struct Rule {
 
 /// Declares a rule's metadata from its doc comment, so the documentation lives in one place:
 ///
-/// ```ignore
+/// ```text
 /// declare_rule! {
 ///     /// ## What it checks
 ///     /// …
