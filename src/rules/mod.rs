@@ -6,7 +6,10 @@
 //! A rule reads the parsed inputs handed to it in [`Context`] and pushes [`Finding`]s; it never
 //! reads files or renders anything.
 
+pub mod server;
+
 use crate::diagnostic::{Finding, Label, Severity};
+use crate::model::server::Server;
 use crate::source::SourceMap;
 use crate::syntax::nginx;
 
@@ -15,6 +18,8 @@ pub struct Context<'a> {
     pub sources: &'a SourceMap,
     /// Every nginx configuration given, parsed (includes resolved).
     pub nginx: &'a [nginx::Config],
+    /// The model of every front server given (nginx and Apache alike).
+    pub servers: &'a [Server],
 }
 
 /// A rule's identity and documentation.
@@ -43,6 +48,28 @@ impl RuleMeta {
             related: Vec::new(),
             help: None,
         }
+    }
+}
+
+/// Builder-style additions to a finding.
+pub trait FindingExt {
+    fn related(self, label: Label) -> Self;
+    fn help(self, help: impl Into<String>) -> Self;
+    fn severity(self, severity: Severity) -> Self;
+}
+
+impl FindingExt for Finding {
+    fn related(mut self, label: Label) -> Self {
+        self.related.push(label);
+        self
+    }
+    fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+    fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
     }
 }
 
@@ -84,7 +111,7 @@ macro_rules! declare_rule {
 
 /// Every rule, in id order.
 pub fn registry() -> Vec<Rule> {
-    Vec::new()
+    server::rules()
 }
 
 /// Runs every rule and returns the findings sorted by place, then rule.
