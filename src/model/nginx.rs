@@ -185,6 +185,7 @@ fn virtual_host(
         headers: here.headers.clone(),
         upstream_headers: effective_upstream(&here),
         lists_directories: here.autoindex,
+        document_root: here.root.as_ref().map(|(r, _)| r.clone()),
         children: Vec::new(),
     };
     VirtualHost {
@@ -431,6 +432,7 @@ fn location(
         headers: here.headers.clone(),
         upstream_headers: effective_upstream(&here),
         lists_directories: here.autoindex,
+        document_root: here.root.as_ref().map(|(r, _)| r.clone()),
         children,
     })
 }
