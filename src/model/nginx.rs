@@ -150,12 +150,11 @@ fn virtual_host(
                     listens.push(l);
                 }
             }
-            "ssl_reject_handshake" => {
+            "ssl_reject_handshake"
                 if d.arg(0)
-                    .is_some_and(|w| w.text(sources).eq_ignore_ascii_case("on"))
-                {
-                    rejects_handshake = Some(d.span());
-                }
+                    .is_some_and(|w| w.text(sources).eq_ignore_ascii_case("on")) =>
+            {
+                rejects_handshake = Some(d.span());
             }
             "return" if first.is_none() => first = return_action(d, sources),
             "location" => {
@@ -512,6 +511,14 @@ mod tests {
         assert_eq!(by("*:80").default_host, 1);
         assert_eq!(by("*:81").default_host, 2);
         assert_eq!(by("127.0.0.1:80").hosts, vec![4]);
+    }
+
+    #[test]
+    fn a_fragment_of_server_blocks_is_read_as_an_http_block() {
+        let (_, s) =
+            model("server { listen 80; server_name a; location / { proxy_pass http://u; } }");
+        assert_eq!(s.hosts.len(), 1);
+        assert!(s.hosts[0].reaches_app());
     }
 
     #[test]
