@@ -27,17 +27,23 @@ struct Inherited {
     autoindex: Option<Span>,
 }
 
-/// Builds the model of every `http` block of a configuration.
+/// Builds the model of every `http` block of a configuration. A fragment whose top level holds
+/// `server` blocks (a lone `sites-available/` file) is read as the inside of an `http` block.
 pub fn build(config: &Config, sources: &SourceMap) -> Server {
     let mut hosts = Vec::new();
-    for top in config.top() {
-        if top.is_entry || !top.name_is(sources, "http") {
-            continue;
-        }
-        let Some(block) = top.block() else { continue };
-        let http = config.expand(&block.items);
-        let inherited = level(&http, sources, &Inherited::default());
-        for d in &http {
+    let top = config.top();
+    let mut http_bodies: Vec<Vec<&Directive>> = top
+        .iter()
+        .filter(|d| !d.is_entry && d.name_is(sources, "http"))
+        .filter_map(|d| d.block())
+        .map(|b| config.expand(&b.items))
+        .collect();
+    if http_bodies.is_empty() && top.iter().any(|d| d.name_is(sources, "server")) {
+        http_bodies.push(top.clone());
+    }
+    for http in &http_bodies {
+        let inherited = level(http, sources, &Inherited::default());
+        for d in http {
             if d.name_is(sources, "server") {
                 if let Some(b) = d.block() {
                     hosts.push(virtual_host(
