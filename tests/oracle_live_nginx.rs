@@ -433,3 +433,27 @@ fn the_catch_all_really_closes_the_connection() {
     assert!(r.response.closed(), "{:?}", r.response);
     assert!(!r.findings.contains(&"SRV001"), "{:?}", r.findings);
 }
+
+#[test]
+fn srv008_a_stopped_app_shows_the_servers_bare_page() {
+    let files = [("errors/maintenance.html", "BACK SOON")];
+    let site = |pages: &str| {
+        format!(
+            "server {{ listen {{P1}} default_server; return 444; }}\n\
+             server {{ listen {{P1}}; server_name app.test; {pages}\n\
+               location = /maintenance.html {{ root {{DIR}}/errors; internal; }}\n\
+               location / {{ proxy_set_header Host $host; proxy_pass http://127.0.0.1:{{P3}}; }} }}"
+        )
+    };
+    // {P3}: nothing listens there, the app is down.
+    let bad = run(&site(""), &files, "app.test", "/");
+    let good = run(
+        &site("error_page 502 503 504 /maintenance.html;"),
+        &files,
+        "app.test",
+        "/",
+    );
+    prove("SRV008", bad, good, |r| {
+        r.status() == 502 && !r.body().contains("BACK SOON")
+    });
+}

@@ -25,6 +25,8 @@ struct Inherited {
     headers: Vec<Header>,
     upstream_headers: Option<Vec<UpstreamHeader>>,
     autoindex: Option<Span>,
+    error_pages: Vec<(u16, Span)>,
+    max_body_size: Option<(u64, Span)>,
 }
 
 /// Builds the model of every `http` block of a configuration. A fragment whose top level holds
@@ -74,6 +76,7 @@ fn level(directives: &[&Directive], sources: &SourceMap, parent: &Inherited) -> 
     let mut out = parent.clone();
     let mut own_headers: Vec<Header> = Vec::new();
     let mut own_upstream: Vec<UpstreamHeader> = Vec::new();
+    let mut own_error_pages: Vec<(u16, Span)> = Vec::new();
     for d in directives {
         if d.is_entry {
             continue;
@@ -93,6 +96,18 @@ fn level(directives: &[&Directive], sources: &SourceMap, parent: &Inherited) -> 
                 value: a[1].clone(),
                 span: Some(d.span()),
             }),
+            // error_page CODE... [=[RESPONSE]] URI
+            "error_page" if a.len() >= 2 => own_error_pages.extend(
+                a[..a.len() - 1]
+                    .iter()
+                    .filter_map(|c| c.parse::<u16>().ok())
+                    .map(|c| (c, d.span())),
+            ),
+            "client_max_body_size" if a.len() == 1 => {
+                if let Some(size) = parse_size(&a[0]) {
+                    out.max_body_size = Some((size, d.span()));
+                }
+            }
             "autoindex" if a.len() == 1 => {
                 out.autoindex = a[0].eq_ignore_ascii_case("on").then(|| d.span());
             }
@@ -105,7 +120,28 @@ fn level(directives: &[&Directive], sources: &SourceMap, parent: &Inherited) -> 
     if !own_upstream.is_empty() {
         out.upstream_headers = Some(own_upstream);
     }
+    // ngx_http_core_merge_loc_conf: error pages inherit only into a level without its own.
+    if !own_error_pages.is_empty() {
+        out.error_pages = own_error_pages;
+    }
     out
+}
+
+/// nginx's size syntax (`ngx_parse_size`): bytes, or a `k`/`K`, `m`/`M`, `g`/`G` suffix.
+pub(crate) fn parse_size(text: &str) -> Option<u64> {
+    let (digits, unit) = match text.char_indices().last()? {
+        (i, c) if c.is_ascii_alphabetic() => (&text[..i], c.to_ascii_lowercase()),
+        _ => (text, ' '),
+    };
+    let n: u64 = digits.parse().ok()?;
+    let scale = match unit {
+        ' ' => 1,
+        'k' => 1 << 10,
+        'm' => 1 << 20,
+        'g' => 1 << 30,
+        _ => return None,
+    };
+    n.checked_mul(scale)
 }
 
 /// The headers nginx sends upstream for `proxy_pass`: the inherited or own list, plus the
@@ -190,6 +226,8 @@ fn virtual_host(
         headers: here.headers.clone(),
         upstream_headers: effective_upstream(&here),
         lists_directories: here.autoindex,
+        error_pages: here.error_pages.clone(),
+        max_body_size: here.max_body_size,
         document_root: here.root.as_ref().map(|(r, _)| r.clone()),
         children: Vec::new(),
     };
@@ -437,6 +475,8 @@ fn location(
         headers: here.headers.clone(),
         upstream_headers: effective_upstream(&here),
         lists_directories: here.autoindex,
+        error_pages: here.error_pages.clone(),
+        max_body_size: here.max_body_size,
         document_root: here.root.as_ref().map(|(r, _)| r.clone()),
         children,
     })
@@ -489,6 +529,15 @@ mod tests {
         assert!(config.is_ok(), "{:?}", config.errors);
         let server = build(&config, &sources);
         (sources, server)
+    }
+
+    #[test]
+    fn sizes_as_nginx_reads_them() {
+        assert_eq!(parse_size("10m"), Some(10 << 20));
+        assert_eq!(parse_size("512K"), Some(512 << 10));
+        assert_eq!(parse_size("0"), Some(0));
+        assert_eq!(parse_size("1g"), Some(1 << 30));
+        assert_eq!(parse_size("1x"), None);
     }
 
     #[test]

@@ -248,6 +248,12 @@ pub struct Route {
     pub upstream_headers: Vec<UpstreamHeader>,
     /// `autoindex on` in effect.
     pub lists_directories: Option<Span>,
+    /// Status codes answered with the site's own page (nginx `error_page`, httpd
+    /// `ErrorDocument`), with where each is set.
+    pub error_pages: Vec<(u16, Span)>,
+    /// The largest request body accepted, in bytes (`0`: unlimited), and where it is set;
+    /// `None`: the server's default (nginx 1 MiB, httpd 1 GiB).
+    pub max_body_size: Option<(u64, Span)>,
     /// The document root in effect (nginx `root`, httpd `DocumentRoot`): what script handlers
     /// such as PHP-FPM resolve the request path against.
     pub document_root: Option<String>,
