@@ -1,0 +1,300 @@
+//! The Django settings front-end: a YAML or JSON export (flat, or the envelope that
+//! `contrib/django/deploy_audit_export.py` writes) or `manage.py diffsettings` output → settings
+//! entries whose values are spanned [`Value`] trees.
+//!
+//! Secrets are reduced to facts while reading and their bytes are marked redacted in the
+//! [`SourceMap`] before this module returns, whether the file could be read or not; nothing that
+//! renders can ever see them. Error messages never quote the input.
+
+pub mod diffsettings;
+pub mod json;
+pub mod repr;
+pub mod secret;
+pub mod value;
+pub mod yaml;
+
+use std::path::Path;
+
+use crate::diagnostic::InputError;
+use crate::source::{FileId, SourceMap, Span};
+
+pub use value::{Arg, Kind, Secret, SecretFacts, Value, Yaml11};
+
+/// A reader's failure: the byte where it stopped and why (never quoting the input).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReadError {
+    pub offset: usize,
+    pub message: String,
+}
+
+/// The form a settings file is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Yaml,
+    Diffsettings(diffsettings::Mode),
+}
+
+impl Format {
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Format::Json => "JSON export",
+            Format::Yaml => "YAML export",
+            Format::Diffsettings(m) => match (m.unified, m.all) {
+                (false, false) => "diffsettings output",
+                (false, true) => "diffsettings --all output",
+                (true, false) => "diffsettings --output unified output",
+                (true, true) => "diffsettings --output unified --all output",
+            },
+        }
+    }
+}
+
+/// Where a setting's line says it stands against Django's defaults (diffsettings only).
+pub use diffsettings::Status;
+
+/// One setting as read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub name: String,
+    pub name_span: Span,
+    pub value: Value,
+    /// For diffsettings: how the line marks the setting.
+    pub status: Option<Status>,
+}
+
+/// What the exporter says beyond the settings.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ExportMeta {
+    /// `deploy_audit_export` format version.
+    pub format_version: Option<i64>,
+    pub django_version: Option<String>,
+    pub settings_module: Option<String>,
+    /// `error_templates`: whether Django's template loader finds `404.html` and friends, by
+    /// status code, with the span of the answer.
+    pub error_templates: Vec<(String, Value)>,
+    /// `environment`: e.g. `DJANGO_ALLOW_ASYNC_UNSAFE`.
+    pub environment: Vec<(String, Value)>,
+    /// The `settings` key of the envelope, for pointing at the export as a whole.
+    pub span: Option<Span>,
+}
+
+/// A settings file, read.
+#[derive(Clone, Debug)]
+pub struct SettingsFile {
+    pub file: FileId,
+    pub format: Format,
+    pub entries: Vec<Entry>,
+    pub meta: ExportMeta,
+}
+
+/// Marker key of the exporter's envelope.
+pub const EXPORT_MARKER: &str = "deploy_audit_export";
+
+/// Reads a settings file (or `-`) and parses it.
+pub fn parse_path(sources: &mut SourceMap, path: &Path) -> Result<SettingsFile, Vec<InputError>> {
+    let id = sources
+        .read(path)
+        .map_err(|e| vec![InputError::file(path, e.to_string())])?;
+    parse_file(sources, id)
+}
+
+/// Which reader a file needs: by extension, then by content.
+pub fn detect(path: &Path, bytes: &[u8]) -> Format {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "json" => return Format::Json,
+        "yaml" | "yml" => return Format::Yaml,
+        _ => {}
+    }
+    let first = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .map(|i| &bytes[i..]);
+    match first {
+        Some(rest) if rest.starts_with(b"{") => Format::Json,
+        Some(rest) => {
+            let line = rest.split(|b| *b == b'\n').next().unwrap_or(rest);
+            if diffsettings::looks_like_line(line) {
+                Format::Diffsettings(Default::default())
+            } else {
+                Format::Yaml
+            }
+        }
+        None => Format::Yaml,
+    }
+}
+
+/// Parses a file already in the source map. Redactions are applied to the source map in every
+/// case, before returning.
+pub fn parse_file(sources: &mut SourceMap, id: FileId) -> Result<SettingsFile, Vec<InputError>> {
+    let bytes = sources.file(id).bytes.clone();
+    let path = sources.path(id).to_path_buf();
+    let format = detect(&path, &bytes);
+    let mut redactions;
+    let result = match format {
+        Format::Diffsettings(_) => {
+            let parsed = diffsettings::parse(&bytes, id);
+            redactions = parsed.redactions;
+            if parsed.errors.is_empty() && parsed.entries.is_empty() {
+                Err(vec![ReadError {
+                    offset: 0,
+                    message: "no settings in this file".into(),
+                }])
+            } else if parsed.errors.is_empty() {
+                Ok(SettingsFile {
+                    file: id,
+                    format: Format::Diffsettings(parsed.mode),
+                    entries: parsed
+                        .entries
+                        .into_iter()
+                        .map(|e| Entry {
+                            name: e.key,
+                            name_span: e.key_span,
+                            value: e.value,
+                            status: Some(e.status),
+                        })
+                        .collect(),
+                    meta: ExportMeta::default(),
+                })
+            } else {
+                Err(parsed
+                    .errors
+                    .into_iter()
+                    .map(|e| ReadError {
+                        offset: e.offset,
+                        message: e.message,
+                    })
+                    .collect())
+            }
+        }
+        Format::Json | Format::Yaml => {
+            let mut redactor = secret::Redactor::new(&bytes);
+            let read = if format == Format::Json {
+                json::parse(&bytes, id, &mut redactor)
+            } else {
+                yaml::parse(&bytes, id, &mut redactor)
+            };
+            redactions = redactor.ranges;
+            match read {
+                Ok(root) => from_mapping(id, format, root).map_err(|e| vec![e]),
+                Err(e) => {
+                    redactions.extend(secret::fallback_ranges(&bytes, e.offset));
+                    Err(vec![e])
+                }
+            }
+        }
+    };
+    for r in redactions {
+        sources.redact(id, r);
+    }
+    result.map_err(|errors| {
+        let what = match format {
+            Format::Json => "JSON settings export",
+            Format::Yaml => "YAML settings export",
+            Format::Diffsettings(_) => "diffsettings output",
+        };
+        errors
+            .into_iter()
+            .map(|e| {
+                let end = (e.offset + 1).min(bytes.len()).max(e.offset);
+                InputError::at(
+                    Span::new(id, e.offset.min(bytes.len()), end),
+                    format!(
+                        "cannot read this {what}: {}; the file is not audited",
+                        e.message
+                    ),
+                )
+            })
+            .collect()
+    })
+}
+
+/// The root mapping: the exporter's envelope or a flat mapping of settings.
+fn from_mapping(id: FileId, format: Format, root: Value) -> Result<SettingsFile, ReadError> {
+    let Kind::Dict(entries) = root.kind else {
+        return Err(ReadError {
+            offset: root.span.start as usize,
+            message: format!(
+                "expected a mapping from setting names to values, found a {}",
+                root.type_name()
+            ),
+        });
+    };
+    let is_envelope = entries
+        .iter()
+        .any(|(k, _)| k.as_str() == Some(EXPORT_MARKER));
+    let mut meta = ExportMeta::default();
+    let settings = if is_envelope {
+        let mut settings = None;
+        for (k, v) in entries {
+            match k.as_str() {
+                Some(EXPORT_MARKER) => meta.format_version = v.as_int(),
+                Some("django_version") => meta.django_version = v.as_str().map(str::to_string),
+                Some("settings_module") => meta.settings_module = v.as_str().map(str::to_string),
+                Some("error_templates") => meta.error_templates = string_keyed(v),
+                Some("environment") => meta.environment = string_keyed(v),
+                Some("settings") => {
+                    meta.span = Some(k.span);
+                    settings = Some(v)
+                }
+                _ => {}
+            }
+        }
+        match settings {
+            Some(Value {
+                kind: Kind::Dict(s),
+                ..
+            }) => s,
+            Some(v) => {
+                return Err(ReadError {
+                    offset: v.span.start as usize,
+                    message: "`settings` must be a mapping from setting names to values".into(),
+                })
+            }
+            None => {
+                return Err(ReadError {
+                    offset: root.span.start as usize,
+                    message: "the export has no `settings` mapping".into(),
+                })
+            }
+        }
+    } else {
+        entries
+    };
+    let mut out = Vec::with_capacity(settings.len());
+    for (k, v) in settings {
+        let Some(name) = k.as_str() else {
+            return Err(ReadError {
+                offset: k.span.start as usize,
+                message: format!("setting names must be strings, found a {}", k.type_name()),
+            });
+        };
+        out.push(Entry {
+            name: name.to_string(),
+            name_span: k.span,
+            value: v,
+            status: None,
+        });
+    }
+    Ok(SettingsFile {
+        file: id,
+        format,
+        entries: out,
+        meta,
+    })
+}
+
+fn string_keyed(v: Value) -> Vec<(String, Value)> {
+    match v.kind {
+        Kind::Dict(entries) => entries
+            .into_iter()
+            .filter_map(|(k, v)| k.as_str().map(|s| (s.to_string(), v)))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
