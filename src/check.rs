@@ -5,10 +5,11 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Finding, InputError};
 use crate::discover::{self, InputKind};
+use crate::model::settings::Settings;
 use crate::report::json::AuditedInput;
 use crate::rules;
 use crate::source::SourceMap;
-use crate::syntax::nginx;
+use crate::syntax::{django, nginx};
 
 /// What to audit, as the command line gave it.
 #[derive(Clone, Debug, Default)]
@@ -78,8 +79,26 @@ pub fn check(request: &CheckRequest) -> CheckOutcome {
         out.errors
             .push(not_yet(path, "Apache httpd configurations"));
     }
+    let mut settings = Vec::new();
     for path in &settings_paths {
-        out.errors.push(not_yet(path, "Django settings"));
+        match django::parse_path(&mut out.sources, path) {
+            Ok(file) => {
+                out.inputs.push(AuditedInput {
+                    kind: "settings",
+                    path: path.display().to_string(),
+                    files: 1,
+                });
+                if matches!(file.format, django::Format::Diffsettings(_)) {
+                    out.notes.push(format!(
+                        "{}: read as {}; diffsettings output holds secrets in clear text (they were not shown), and shows STATIC_URL/MEDIA_URL without the script prefix; the exporter in contrib/django/ avoids both",
+                        path.display(),
+                        file.format.describe()
+                    ));
+                }
+                settings.push(Settings::from_file(file));
+            }
+            Err(errors) => out.errors.extend(errors),
+        }
     }
     if nginx_paths.is_empty() && apache_paths.is_empty() && settings_paths.is_empty() {
         if out.errors.is_empty() {
@@ -93,6 +112,7 @@ pub fn check(request: &CheckRequest) -> CheckOutcome {
     let ctx = rules::Context {
         sources: &out.sources,
         nginx: &nginx_configs,
+        settings: &settings,
     };
     out.findings = rules::run(&ctx);
     out

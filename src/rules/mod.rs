@@ -7,6 +7,7 @@
 //! reads files or renders anything.
 
 use crate::diagnostic::{Finding, Label, Severity};
+use crate::model::settings::Settings;
 use crate::source::SourceMap;
 use crate::syntax::nginx;
 
@@ -15,6 +16,9 @@ pub struct Context<'a> {
     pub sources: &'a SourceMap,
     /// Every nginx configuration given, parsed (includes resolved).
     pub nginx: &'a [nginx::Config],
+    /// Every Django settings file given, typed (each read completely; a file that could not be
+    /// read is an input error, never a partial model).
+    pub settings: &'a [Settings],
 }
 
 /// A rule's identity and documentation.

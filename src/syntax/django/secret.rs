@@ -267,9 +267,22 @@ pub fn fallback_ranges(bytes: &[u8], error_offset: usize) -> Vec<Range<usize>> {
             }
             let word = std::str::from_utf8(&bytes[start..i]).unwrap_or("");
             if is_secret_name(word) {
-                out.push(i..eol(i));
+                // Keep the separator (`" = '`, `": "`, `: `) visible; hide what follows.
+                let mut from = i;
+                while from < bytes.len() && matches!(bytes[from], b'"' | b'\'' | b' ' | b'\t') {
+                    from += 1;
+                }
+                if from < bytes.len() && matches!(bytes[from], b':' | b'=') {
+                    from += 1;
+                    while from < bytes.len() && matches!(bytes[from], b' ' | b'\t') {
+                        from += 1;
+                    }
+                } else {
+                    from = i;
+                }
+                out.push(from..eol(from));
                 if start <= error_offset {
-                    last_before = Some(i);
+                    last_before = Some(from);
                 }
             }
         } else {
@@ -278,6 +291,27 @@ pub fn fallback_ranges(bytes: &[u8], error_offset: usize) -> Vec<Range<usize>> {
     }
     if let Some(from) = last_before {
         out.push(from..eol(error_offset.max(from)));
+    }
+    // A string left open at the failure: hide the rest of its line.
+    let at = error_offset.min(bytes.len());
+    let prefix = bytes[at..]
+        .iter()
+        .take(3)
+        .take_while(|b| b.is_ascii_alphabetic())
+        .count();
+    if matches!(bytes.get(at + prefix), Some(b'\'' | b'"')) {
+        out.push(at..eol(at));
+    }
+    // A URL cut short before its `@`: hide its authority to the end of the line.
+    for i in memchr::memmem::find_iter(bytes, b"://") {
+        let start = i + 3;
+        let end = eol(start);
+        let authority_closed = bytes[start..end]
+            .iter()
+            .any(|b| matches!(b, b'/' | b'@' | b'\'' | b'"' | b' ' | b'?' | b'#'));
+        if !authority_closed {
+            out.push(start..end);
+        }
     }
     out
 }
