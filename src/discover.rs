@@ -170,7 +170,9 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Option<InputKind> {
             .any(|k| text.contains(k))
             .then_some(InputKind::Settings);
     }
-    if looks_like_diffsettings(&text) {
+    // Python sources (settings.py) have the `NAME = value` shape too, but are not ours to read:
+    // the exporter in contrib/django/ turns them into an export.
+    if ext != "py" && looks_like_diffsettings(&text) {
         return Some(InputKind::Settings);
     }
     if crate::syntax::nginx::include::is_dump(head) {
@@ -284,6 +286,7 @@ mod tests {
         assert_eq!(classify(Path::new("diff"), u), Some(InputKind::Settings));
         let n = b"server {\n    listen 80;\n}\n";
         assert_eq!(classify(Path::new("x.conf"), n), Some(InputKind::Nginx));
+        assert_eq!(classify(Path::new("settings.py"), d), None);
     }
 
     #[test]
