@@ -219,3 +219,75 @@ fn secure_variant() {
         matches!(s.secret_key(), SecretKey::Known { facts, .. } if facts.passes_django_check())
     );
 }
+
+/// The exporter's output (contrib/django/deploy_audit_export.py under Django 5.2.19) for the
+/// same settings: effective values, secrets as facts only.
+#[test]
+fn exporter_outputs() {
+    for name in [
+        "export_default.json",
+        "export_zoo.json",
+        "export_secure.json",
+    ] {
+        let raw = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/django")
+                .join(name),
+        )
+        .unwrap();
+        assert!(
+            !raw.contains("do-not-leak"),
+            "{name}: the exporter wrote a secret"
+        );
+        let (_, s) = load(name);
+        assert_eq!(s.format, Format::Json);
+        assert_eq!(s.django_version(), Some("5.2.19"));
+        assert_eq!(s.meta.format_version, Some(1));
+        // Effective URL: the script prefix is applied by the exporter.
+        assert_eq!(
+            s.static_url().value.as_str().map(|u| u.starts_with('/')),
+            Some(true)
+        );
+        assert!(matches!(s.secret_key(), SecretKey::Known { .. }), "{name}");
+        assert_eq!(s.env_async_unsafe().map(|x| x.0), Some(false));
+        assert_eq!(s.error_template("500").map(|x| x.0), Some(false));
+        assert!(
+            !s.hsts().seconds.is_default(),
+            "{name}: the export fills every setting"
+        );
+        assert!(s.quirks.is_empty(), "{name}: {:?}", s.quirks);
+    }
+    let (_, zoo) = load("export_zoo.json");
+    assert_eq!(zoo.error_template("404").map(|x| x.0), Some(true));
+    match zoo.secret_key() {
+        SecretKey::Known { facts, .. } => {
+            assert_eq!((facts.length, facts.unique_characters), (59, 42))
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        matches!(zoo.secret_key_fallbacks().unwrap()[0], SecretKey::Known { facts, .. } if facts.length == 24)
+    );
+    let db = &zoo.databases()[0];
+    assert_eq!(db.password, PasswordState::Set);
+    assert_eq!(
+        zoo.caches()[0].locations()[0].text,
+        "redis://***@cache.internal:6379/1"
+    );
+    assert_eq!(zoo.media_url().value.as_str(), Some("/media/"));
+    assert!(matches!(
+        zoo.get("API_TOKEN").unwrap().value.kind,
+        Kind::Secret(_)
+    ));
+    let hosts: Vec<&str> = zoo.allowed_host_entries().iter().map(|t| t.text).collect();
+    assert_eq!(hosts, [".example.com", "example.com:8443", "[::1]", "*"]);
+    let (_, default) = load("export_default.json");
+    assert!(
+        matches!(default.secret_key(), SecretKey::Known { facts, .. } if facts.insecure_prefix && facts.length == 66)
+    );
+    assert_eq!(
+        default.mailers_default_backend(),
+        None,
+        "MAILERS arrived in Django 6.1"
+    );
+}
