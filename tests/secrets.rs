@@ -332,3 +332,44 @@ fn findings_pointing_at_secrets_render_redacted() {
         assert_clean(name, &doc.to_string(), ALL);
     }
 }
+
+/// Every cut point of every input form, in process: whatever error a cut produces, its rendering
+/// (text and JSON) holds no piece of a secret.
+#[test]
+fn every_cut_point_renders_clean_errors() {
+    use deploy_audit::report::{json as json_report, text::TextRenderer};
+    use deploy_audit::source::SourceMap;
+    use deploy_audit::syntax::django;
+
+    for (name, text) in inputs() {
+        let bytes = text.as_bytes();
+        for cut in 0..=bytes.len() {
+            if !text.is_char_boundary(cut) {
+                continue;
+            }
+            let mut map = SourceMap::new();
+            let id = map.add(name, bytes[..cut].to_vec());
+            let errors = match django::parse_file(&mut map, id) {
+                Ok(_) => {
+                    // Read whole: every secret that is in the file is hidden.
+                    let label = format!("{name} cut at {cut} (readable)");
+                    assert_clean(&label, map.file(id).display_text(), ALL);
+                    continue;
+                }
+                Err(errors) => errors,
+            };
+            let mut out = Vec::new();
+            let mut r = TextRenderer::new(&map, false);
+            for e in &errors {
+                r.error(&mut out, e).unwrap();
+            }
+            let shown = String::from_utf8_lossy(&out).into_owned();
+            let label = format!("{name} cut at {cut}");
+            assert_clean(&label, &shown, ALL);
+            // Not only what is shown: nothing that could ever be shown holds a secret.
+            assert_clean(&label, map.file(id).display_text(), ALL);
+            let doc = json_report::document(&[], &errors, &[], &map);
+            assert_clean(&label, &doc.to_string(), ALL);
+        }
+    }
+}

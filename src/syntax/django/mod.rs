@@ -184,6 +184,11 @@ pub fn parse_file(sources: &mut SourceMap, id: FileId) -> Result<SettingsFile, V
                 Ok(root) => from_mapping(id, format, root).map_err(|e| vec![e]),
                 Err(e) => {
                     redactions.extend(secret::fallback_ranges(&bytes, e.offset));
+                    // What follows the failing line was never read, so its secrets are unknown:
+                    // hide it all (the file is not audited; only the failing line is shown).
+                    let next_line = memchr::memchr(b'\n', &bytes[e.offset.min(bytes.len())..])
+                        .map_or(bytes.len(), |i| e.offset + i + 1);
+                    redactions.push(next_line..bytes.len());
                     Err(vec![e])
                 }
             }

@@ -62,12 +62,32 @@ pub fn strip_url_credentials(s: &str) -> Option<String> {
                 out.push_str(&authority[at..]);
                 changed = true;
             }
+            _ if port_is_not_a_port(authority.as_bytes()) => {
+                out.push_str("***");
+                changed = true;
+            }
             _ => out.push_str(authority),
         }
         rest = &tail[auth_end..];
     }
     out.push_str(rest);
     changed.then_some(out)
+}
+
+/// `user:password` with the `@host` cut off looks like `host:port` with a port that is not a
+/// number: treat it as credentials.
+fn port_is_not_a_port(authority: &[u8]) -> bool {
+    let after_brackets = match authority.iter().rposition(|b| *b == b']') {
+        Some(i) => &authority[i + 1..],
+        None => authority,
+    };
+    match after_brackets.iter().rposition(|b| *b == b':') {
+        Some(i) => {
+            let port = &after_brackets[i + 1..];
+            !port.is_empty() && !port.iter().all(|b| b.is_ascii_digit())
+        }
+        None => false,
+    }
 }
 
 /// Byte ranges of the user information of every `scheme://user:pass@` in a file, found
@@ -84,6 +104,10 @@ pub fn url_userinfo_ranges(bytes: &[u8]) -> Vec<Range<usize>> {
                 if j > start {
                     out.push(start..j);
                 }
+                break;
+            }
+            if b == b'\\' {
+                // An escape inside a quoted string: the string reader decides.
                 break;
             }
             if matches!(
@@ -107,6 +131,10 @@ pub fn url_userinfo_ranges(bytes: &[u8]) -> Vec<Range<usize>> {
                 break;
             }
             j += 1;
+        }
+        let end = j.min(bytes.len());
+        if bytes.get(end) != Some(&b'@') && port_is_not_a_port(&bytes[start..end]) {
+            out.push(start..end);
         }
     }
     out
@@ -361,6 +389,14 @@ mod tests {
             Some("postgres://***@db/x?a=b@c")
         );
         assert_eq!(strip_url_credentials("https://example.com/a@b"), None);
+        assert_eq!(strip_url_credentials("redis://cache:6379/0"), None);
+        assert_eq!(strip_url_credentials("redis://[::1]:6379/0"), None);
+        assert_eq!(
+            strip_url_credentials("redis://user:hunter2").as_deref(),
+            Some("redis://***")
+        );
+        assert!(url_userinfo_ranges(b"x: redis://user:hunter2\n").len() == 1);
+        assert!(url_userinfo_ranges(b"x: redis://cache:6379\n").is_empty());
         let b = b"LOCATION: 'redis://user:hunter2@h:1/0'";
         let r = url_userinfo_ranges(b);
         assert_eq!(&b[r[0].clone()], b"user:hunter2");
