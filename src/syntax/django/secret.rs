@@ -344,76 +344,6 @@ pub fn fallback_ranges(bytes: &[u8], error_offset: usize) -> Vec<Range<usize>> {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn secret_names() {
-        for n in [
-            "SECRET_KEY",
-            "SECRET_KEY_FALLBACKS",
-            "EMAIL_HOST_PASSWORD",
-            "PASSWORD",
-            "password",
-            "AWS_SECRET_ACCESS_KEY",
-            "SENTRY_DSN",
-            "api_token",
-            "CLIENT_SECRET",
-            "account_key",
-        ] {
-            assert!(is_secret_name(n), "{n}");
-        }
-        for n in [
-            "AUTH_PASSWORD_VALIDATORS",
-            "PASSWORD_HASHERS",
-            "PASSWORD_RESET_TIMEOUT",
-            "KEY_PREFIX",
-            "DEBUG",
-            "CSRF_COOKIE_NAME",
-            "EMAIL_HOST_USER",
-            "KEY_FUNCTION",
-        ] {
-            assert!(!is_secret_name(n), "{n}");
-        }
-    }
-
-    #[test]
-    fn url_credentials_are_stripped() {
-        assert_eq!(
-            strip_url_credentials("redis://:hunter2@cache:6379/1").as_deref(),
-            Some("redis://***@cache:6379/1")
-        );
-        assert_eq!(
-            strip_url_credentials("postgres://u:p@db/x?a=b@c").as_deref(),
-            Some("postgres://***@db/x?a=b@c")
-        );
-        assert_eq!(strip_url_credentials("https://example.com/a@b"), None);
-        assert_eq!(strip_url_credentials("redis://cache:6379/0"), None);
-        assert_eq!(strip_url_credentials("redis://[::1]:6379/0"), None);
-        assert_eq!(
-            strip_url_credentials("redis://user:hunter2").as_deref(),
-            Some("redis://***")
-        );
-        assert!(url_userinfo_ranges(b"x: redis://user:hunter2\n").len() == 1);
-        assert!(url_userinfo_ranges(b"x: redis://cache:6379\n").is_empty());
-        let b = b"LOCATION: 'redis://user:hunter2@h:1/0'";
-        let r = url_userinfo_ranges(b);
-        assert_eq!(&b[r[0].clone()], b"user:hunter2");
-    }
-
-    #[test]
-    fn facts_follow_python() {
-        let f = SecretFacts::of("django-insecure-abc");
-        assert!(f.insecure_prefix);
-        assert_eq!(f.length, 19);
-        assert_eq!(SecretFacts::of("ééé").length, 3);
-        assert_eq!(SecretFacts::of("ééé").unique_characters, 1);
-        let ok = SecretFacts::of(&("abcdefghijklmnopqrstuvwx".repeat(2) + "ab"));
-        assert!(ok.passes_django_check());
-    }
-}
-
 impl Redactor {
     /// A finished `key: value` entry of a mapping (or a top-level setting): a secret-named key
     /// has its value reduced to facts.
@@ -488,5 +418,75 @@ impl Redactor {
             other => other,
         };
         Value { kind, span, yaml11 }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_names() {
+        for n in [
+            "SECRET_KEY",
+            "SECRET_KEY_FALLBACKS",
+            "EMAIL_HOST_PASSWORD",
+            "PASSWORD",
+            "password",
+            "AWS_SECRET_ACCESS_KEY",
+            "SENTRY_DSN",
+            "api_token",
+            "CLIENT_SECRET",
+            "account_key",
+        ] {
+            assert!(is_secret_name(n), "{n}");
+        }
+        for n in [
+            "AUTH_PASSWORD_VALIDATORS",
+            "PASSWORD_HASHERS",
+            "PASSWORD_RESET_TIMEOUT",
+            "KEY_PREFIX",
+            "DEBUG",
+            "CSRF_COOKIE_NAME",
+            "EMAIL_HOST_USER",
+            "KEY_FUNCTION",
+        ] {
+            assert!(!is_secret_name(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn url_credentials_are_stripped() {
+        assert_eq!(
+            strip_url_credentials("redis://:hunter2@cache:6379/1").as_deref(),
+            Some("redis://***@cache:6379/1")
+        );
+        assert_eq!(
+            strip_url_credentials("postgres://u:p@db/x?a=b@c").as_deref(),
+            Some("postgres://***@db/x?a=b@c")
+        );
+        assert_eq!(strip_url_credentials("https://example.com/a@b"), None);
+        assert_eq!(strip_url_credentials("redis://cache:6379/0"), None);
+        assert_eq!(strip_url_credentials("redis://[::1]:6379/0"), None);
+        assert_eq!(
+            strip_url_credentials("redis://user:hunter2").as_deref(),
+            Some("redis://***")
+        );
+        assert!(url_userinfo_ranges(b"x: redis://user:hunter2\n").len() == 1);
+        assert!(url_userinfo_ranges(b"x: redis://cache:6379\n").is_empty());
+        let b = b"LOCATION: 'redis://user:hunter2@h:1/0'";
+        let r = url_userinfo_ranges(b);
+        assert_eq!(&b[r[0].clone()], b"user:hunter2");
+    }
+
+    #[test]
+    fn facts_follow_python() {
+        let f = SecretFacts::of("django-insecure-abc");
+        assert!(f.insecure_prefix);
+        assert_eq!(f.length, 19);
+        assert_eq!(SecretFacts::of("ééé").length, 3);
+        assert_eq!(SecretFacts::of("ééé").unique_characters, 1);
+        let ok = SecretFacts::of(&("abcdefghijklmnopqrstuvwx".repeat(2) + "ab"));
+        assert!(ok.passes_django_check());
     }
 }
