@@ -53,8 +53,11 @@ fn read(name: &str, bytes: Vec<u8>) {
         }
         Err(errors) => {
             assert!(!errors.is_empty());
+            let mut out = Vec::new();
+            let mut r = deploy_audit::report::text::TextRenderer::new(&map, false);
             for e in &errors {
                 let _ = e.one_line(&map);
+                r.error(&mut out, e).unwrap();
             }
         }
     }
@@ -77,6 +80,13 @@ proptest! {
     fn arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
         for name in ["s.json", "s.yaml", "s.txt"] {
             read(name, bytes.clone());
+        }
+    }
+
+    #[test]
+    fn non_ascii_text(text in "[A-Zé☃😀 ='\"\\\\:\\[\\]{},\n]{0,80}") {
+        for name in ["s.json", "s.yaml", "s.txt"] {
+            read(name, text.clone().into_bytes());
         }
     }
 

@@ -206,9 +206,24 @@ pub fn parse_file(sources: &mut SourceMap, id: FileId) -> Result<SettingsFile, V
         errors
             .into_iter()
             .map(|e| {
-                let end = (e.offset + 1).min(bytes.len()).max(e.offset);
+                // One character wide (not one byte: the span must end on a character).
+                let mut start = e.offset.min(bytes.len());
+                // At the end of the file ("ends inside a string"): point at its last character,
+                // so every renderer names the same line.
+                if start == bytes.len() {
+                    if let Some(last) = bytes.iter().rposition(|b| !b.is_ascii_whitespace()) {
+                        start = last;
+                        while start > 0 && bytes[start] & 0xC0 == 0x80 {
+                            start -= 1;
+                        }
+                    }
+                }
+                let mut end = (start + 1).min(bytes.len());
+                while end < bytes.len() && bytes[end] & 0xC0 == 0x80 {
+                    end += 1;
+                }
                 InputError::at(
-                    Span::new(id, e.offset.min(bytes.len()), end),
+                    Span::new(id, start, end),
                     format!(
                         "cannot read this {what}: {}; the file is not audited",
                         e.message
@@ -301,5 +316,73 @@ fn string_keyed(v: Value) -> Vec<(String, Value)> {
             .filter_map(|(k, v)| k.as_str().map(|s| (s.to_string(), v)))
             .collect(),
         _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(name: &str, text: &str) -> Result<SettingsFile, Vec<String>> {
+        let mut map = SourceMap::new();
+        let id = map.add(name, text.as_bytes().to_vec());
+        parse_file(&mut map, id).map_err(|e| e.iter().map(|e| e.one_line(&map)).collect())
+    }
+
+    #[test]
+    fn detects_the_form() {
+        let p = Path::new("settings");
+        assert_eq!(detect(p, b"  {\"DEBUG\": true}"), Format::Json);
+        assert_eq!(detect(p, b"DEBUG: true\n"), Format::Yaml);
+        assert!(matches!(
+            detect(p, b"DEBUG = True\n"),
+            Format::Diffsettings(_)
+        ));
+        assert!(matches!(
+            detect(p, b"\x1b[32;1m+ DEBUG = True\x1b[0m\n"),
+            Format::Diffsettings(_)
+        ));
+        assert_eq!(detect(Path::new("x.yml"), b"{a: 1}"), Format::Yaml);
+        assert_eq!(detect(Path::new("x.JSON"), b"DEBUG = True"), Format::Json);
+    }
+
+    #[test]
+    fn envelope_and_flat_mappings() {
+        let f = read(
+            "e.json",
+            r#"{"deploy_audit_export": 1, "django_version": "5.2.19", "settings": {"DEBUG": false},
+               "error_templates": {"404": true}, "environment": {"DJANGO_ALLOW_ASYNC_UNSAFE": false}}"#,
+        )
+        .unwrap();
+        assert_eq!(f.entries.len(), 1);
+        assert_eq!(f.meta.django_version.as_deref(), Some("5.2.19"));
+        assert_eq!(f.meta.error_templates.len(), 1);
+        let f = read("f.yaml", "DEBUG: false\nmy_lowercase: 1\n").unwrap();
+        assert_eq!(f.entries.len(), 2);
+    }
+
+    #[test]
+    fn shapes_that_are_not_settings_are_located_errors() {
+        for (name, text, line) in [
+            ("a.yaml", "- DEBUG\n- x\n", 1),
+            ("a.json", "[1]", 1),
+            ("a.yaml", "DEBUG: false\n1: x\n", 2),
+            (
+                "a.json",
+                "{\"deploy_audit_export\": 1, \"settings\": [1]}",
+                1,
+            ),
+            ("a.json", "{\"deploy_audit_export\": 1}", 1),
+            ("a.yaml", "", 1),
+            ("a.txt", "DEBUG = True\nX = [1,\n", 2),
+            ("a.yaml", "DEBUG: false\n  bad indent: [\n", 2),
+        ] {
+            let e = read(name, text).unwrap_err();
+            assert!(
+                e[0].starts_with(&format!("{name}:{line}:")),
+                "{name} {text:?}: {e:?}"
+            );
+            assert!(e[0].contains("not audited"), "{e:?}");
+        }
     }
 }
