@@ -49,7 +49,8 @@ fn defaults() -> &'static HashMap<String, Value> {
     })
 }
 
-/// Django's default for a setting, if it has one.
+/// Django's default for a setting, if it has one. Its spans point nowhere: use
+/// [`Settings::get`] for a value to report on.
 pub fn default_of(name: &str) -> Option<&'static Value> {
     defaults().get(name)
 }
@@ -351,6 +352,8 @@ pub struct Settings {
     index: HashMap<String, usize>,
     /// Defaults re-spanned to the anchor.
     defaults: HashMap<&'static str, Value>,
+    /// `None` at the anchor, for a setting neither in the file nor in the defaults table.
+    none_at_anchor: Value,
 }
 
 impl Settings {
@@ -383,6 +386,7 @@ impl Settings {
             entries: file.entries,
             index,
             defaults,
+            none_at_anchor: Value::new(Kind::None, anchor),
         };
         s.quirks = s.find_quirks();
         s
@@ -449,7 +453,7 @@ impl Settings {
     fn setting(&self, name: &'static str) -> Setting<'_> {
         self.get(name).unwrap_or(Setting {
             name,
-            value: none_value(),
+            value: &self.none_at_anchor,
             origin: Origin::Default,
             name_span: self.anchor,
         })
@@ -848,11 +852,6 @@ impl Settings {
     pub fn django_version(&self) -> Option<&str> {
         self.meta.django_version.as_deref()
     }
-}
-
-fn none_value() -> &'static Value {
-    static NONE: OnceLock<Value> = OnceLock::new();
-    NONE.get_or_init(|| Value::new(Kind::None, Span::new(FileId(u32::MAX), 0, 0)))
 }
 
 fn secret_key_state(v: &Value) -> SecretKey {

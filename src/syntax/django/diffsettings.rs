@@ -111,7 +111,12 @@ pub fn parse(bytes: &[u8], file: FileId) -> Parsed {
     let mut out = Parsed::default();
     let mut redactor = Redactor::new(bytes);
     let mut pending_minus: Option<String> = None;
-    let mut line_start = 0;
+    // A UTF-8 byte-order mark (Windows editors) is not part of the first line.
+    let mut line_start = if bytes.starts_with(b"\xef\xbb\xbf") {
+        3
+    } else {
+        0
+    };
     while line_start < bytes.len() {
         let nl = memchr::memchr(b'\n', &bytes[line_start..])
             .map(|i| line_start + i)

@@ -111,6 +111,7 @@ pub fn detect(path: &Path, bytes: &[u8]) -> Format {
         "yaml" | "yml" => return Format::Yaml,
         _ => {}
     }
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let first = bytes
         .iter()
         .position(|b| !b.is_ascii_whitespace())
@@ -134,6 +135,13 @@ pub fn detect(path: &Path, bytes: &[u8]) -> Format {
 pub fn parse_file(sources: &mut SourceMap, id: FileId) -> Result<SettingsFile, Vec<InputError>> {
     let bytes = sources.file(id).bytes.clone();
     let path = sources.path(id).to_path_buf();
+    if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
+        // PowerShell's `>` writes UTF-16; nothing in it can be read as settings.
+        return Err(vec![InputError::at(
+            Span::new(id, 0, 2),
+            "this file is UTF-16 (as PowerShell's `>` writes it); save it as UTF-8 (e.g. `| Out-File -Encoding utf8`); the file is not audited",
+        )]);
+    }
     let format = detect(&path, &bytes);
     let mut redactions;
     let result = match format {
@@ -344,6 +352,47 @@ mod tests {
         ));
         assert_eq!(detect(Path::new("x.yml"), b"{a: 1}"), Format::Yaml);
         assert_eq!(detect(Path::new("x.JSON"), b"DEBUG = True"), Format::Json);
+        assert!(matches!(
+            detect(p, b"\xef\xbb\xbfDEBUG = True\n"),
+            Format::Diffsettings(_)
+        ));
+    }
+
+    #[test]
+    fn byte_order_marks() {
+        assert_eq!(
+            read("d.txt", "\u{feff}DEBUG = True\n")
+                .unwrap()
+                .entries
+                .len(),
+            1
+        );
+        assert_eq!(
+            read("d.yaml", "\u{feff}DEBUG: true\n")
+                .unwrap()
+                .entries
+                .len(),
+            1
+        );
+        assert_eq!(
+            read("d.json", "\u{feff}{\"DEBUG\": true}")
+                .unwrap()
+                .entries
+                .len(),
+            1
+        );
+        let mut map = SourceMap::new();
+        let utf16: Vec<u8> = [0xff, 0xfe]
+            .into_iter()
+            .chain(
+                "DEBUG = True\n"
+                    .encode_utf16()
+                    .flat_map(|u| u.to_le_bytes()),
+            )
+            .collect();
+        let id = map.add("d.txt", utf16);
+        let e = parse_file(&mut map, id).unwrap_err();
+        assert!(e[0].message.contains("UTF-16"));
     }
 
     #[test]

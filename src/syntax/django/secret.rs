@@ -164,9 +164,9 @@ impl Redactor {
         // Skip a string prefix (b'', r'') and keep the quotes themselves visible.
         let pre = tok
             .iter()
-            .take_while(|b| b.is_ascii_alphabetic())
-            .count()
-            .min(2);
+            .take_while(|b| matches!(b, b'b' | b'B' | b'r' | b'R' | b'u' | b'U'))
+            .count();
+        let pre = if pre <= 2 { pre } else { 0 };
         let body = &tok[pre..];
         if body.len() >= 2 && matches!(body[0], b'\'' | b'"') && body[body.len() - 1] == body[0] {
             self.ranges.push(r.start + pre + 1..r.end - 1);
