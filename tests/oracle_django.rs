@@ -304,3 +304,47 @@ fn defaults_table_matches_global_settings() {
         );
     }
 }
+
+/// Where `diffsettings` cannot run at all (a database driver that is not installed), the
+/// exporter still exports: it never calls `django.setup()` for the settings themselves.
+#[test]
+fn the_exporter_needs_no_database_driver() {
+    let p = project();
+    let has_driver = Command::new(python())
+        .args(["-c", "import psycopg2"])
+        .output()
+        .unwrap()
+        .status
+        .success()
+        || Command::new(python())
+            .args(["-c", "import psycopg"])
+            .output()
+            .unwrap()
+            .status
+            .success();
+    std::fs::write(
+        p.root.join("mysite/settings_pg.py"),
+        format!(
+            "from .settings import *\nDATABASES = {{'default': {{'ENGINE': 'django.db.backends.postgresql', 'NAME': 'app', 'HOST': '10.0.0.5', 'PASSWORD': '{DB_PASSWORD}'}}}}\n"
+        ),
+    )
+    .unwrap();
+    let out = run(Command::new(python())
+        .current_dir(&p.root)
+        .arg(exporter())
+        .args(["--settings", "mysite.settings_pg"]));
+    let (_, s) = read("export pg", "export.json", out);
+    let db = &s.databases()[0];
+    assert_eq!(db.engine.unwrap().text, "django.db.backends.postgresql");
+    assert_eq!(db.host.unwrap().text, "10.0.0.5");
+    assert_eq!(db.password, PasswordState::Set);
+    assert_eq!(
+        db.conn_max_age.unwrap().kind,
+        Kind::Int(0),
+        "normalised as Django does"
+    );
+    if !has_driver {
+        // The template check needs django.setup(), which fails without the driver: it says so.
+        assert_eq!(s.error_template("404"), None);
+    }
+}
