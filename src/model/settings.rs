@@ -400,9 +400,7 @@ impl Settings {
             if let (Kind::Str(s), Some(default)) = (&e.value.kind, default_of(&e.name)) {
                 let kind = match default.kind {
                     Kind::Bool(_) => Some(QuirkKind::StringForBool { text: s.clone() }),
-                    Kind::Int(_) if e.name != "FILE_UPLOAD_PERMISSIONS" => {
-                        Some(QuirkKind::StringForNumber { text: s.clone() })
-                    }
+                    Kind::Int(_) => Some(QuirkKind::StringForNumber { text: s.clone() }),
                     _ => None,
                 };
                 if let Some(kind) = kind {

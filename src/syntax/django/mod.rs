@@ -40,11 +40,13 @@ impl Format {
         match self {
             Format::Json => "JSON export",
             Format::Yaml => "YAML export",
-            Format::Diffsettings(m) => match (m.unified, m.all) {
-                (false, false) => "diffsettings output",
-                (false, true) => "diffsettings --all output",
-                (true, false) => "diffsettings --output unified output",
-                (true, true) => "diffsettings --output unified --all output",
+            Format::Diffsettings(m) => match (m.unified, m.all, m.colour) {
+                (false, false, _) => "diffsettings output",
+                (false, true, _) => "diffsettings --all output",
+                (true, false, false) => "diffsettings --output unified output",
+                (true, true, false) => "diffsettings --output unified --all output",
+                (true, false, true) => "coloured diffsettings --output unified output",
+                (true, true, true) => "coloured diffsettings --output unified --all output",
             },
         }
     }
