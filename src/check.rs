@@ -88,9 +88,17 @@ pub fn check(request: &CheckRequest) -> CheckOutcome {
                     path: path.display().to_string(),
                     files: 1,
                 });
-                if matches!(file.format, django::Format::Diffsettings(_)) {
+                if let django::Format::Diffsettings(mode) = file.format {
+                    let guess = if mode.all {
+                        String::new()
+                    } else {
+                        format!(
+                            "; settings it does not print are taken as Django {}'s defaults (`diffsettings --all` removes the guess)",
+                            crate::model::settings::DEFAULTS_VERSION
+                        )
+                    };
                     out.notes.push(format!(
-                        "{}: read as {}; diffsettings output holds secrets in clear text (they were not shown), and shows STATIC_URL/MEDIA_URL without the script prefix; the exporter in contrib/django/ avoids both",
+                        "{}: read as {}{guess}; diffsettings output holds secrets in clear text (they were not shown) and STATIC_URL/MEDIA_URL without the script prefix; the exporter in contrib/django/ avoids both",
                         path.display(),
                         file.format.describe()
                     ));

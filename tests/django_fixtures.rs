@@ -242,6 +242,7 @@ fn exporter_outputs() {
         let (_, s) = load(name);
         assert_eq!(s.format, Format::Json);
         assert_eq!(s.django_version(), Some("5.2.19"));
+        assert_eq!(s.django_release(), Some((5, 2)));
         assert_eq!(s.meta.format_version, Some(1));
         // Effective URL: the script prefix is applied by the exporter.
         assert_eq!(

@@ -850,6 +850,21 @@ impl Settings {
     pub fn django_version(&self) -> Option<&str> {
         self.meta.django_version.as_deref()
     }
+
+    /// [`Settings::django_version`] as `(major, minor)`, for checks that exist only from some
+    /// release on (`security.E024` from 4.0, `W025` from 4.1, `mail.E001` from 6.1).
+    pub fn django_release(&self) -> Option<(u32, u32)> {
+        let v = self.django_version()?;
+        let mut parts = v.split('.');
+        let major = parts.next()?.parse().ok()?;
+        let minor: String = parts
+            .next()
+            .unwrap_or("0")
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        Some((major, minor.parse().ok()?))
+    }
 }
 
 fn secret_key_state(v: &Value) -> SecretKey {
@@ -956,6 +971,7 @@ mod tests {
         assert_eq!(ssl.span(), s.anchor);
         assert_eq!(s.get("MY_APP_FLAG").unwrap().value.kind, Kind::Int(3));
         assert_eq!(s.referrer_policy().value.as_str(), Some("same-origin"));
+        assert_eq!(s.django_release(), None);
     }
 
     #[test]
