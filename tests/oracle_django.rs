@@ -348,3 +348,44 @@ fn the_exporter_needs_no_database_driver() {
         assert_eq!(s.error_template("404"), None);
     }
 }
+
+/// The exporter and the readers agree on which names hold secrets.
+#[test]
+fn the_exporter_and_the_readers_agree_on_secret_names() {
+    django_version();
+    let names = [
+        "SECRET_KEY",
+        "SECRET_KEY_FALLBACKS",
+        "EMAIL_HOST_PASSWORD",
+        "PASSWORD",
+        "password",
+        "AWS_SECRET_ACCESS_KEY",
+        "SENTRY_DSN",
+        "api_token",
+        "CLIENT_SECRET",
+        "account_key",
+        "AUTH_PASSWORD_VALIDATORS",
+        "PASSWORD_HASHERS",
+        "PASSWORD_RESET_TIMEOUT",
+        "KEY_PREFIX",
+        "DEBUG",
+        "CSRF_COOKIE_NAME",
+        "EMAIL_HOST_USER",
+        "KEY_FUNCTION",
+        "db.pass",
+        "x-api-key",
+    ];
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("contrib/django");
+    let script = format!(
+        "import json, sys\nsys.path.insert(0, {:?})\nimport deploy_audit_export as e\nprint(json.dumps([e.is_secret_name(n) for n in {}]))",
+        dir.display().to_string(),
+        serde_json::to_string(&names).unwrap()
+    );
+    let out = run(Command::new(python()).args(["-c", &script]));
+    let theirs: Vec<bool> = serde_json::from_slice(&out).unwrap();
+    let ours: Vec<bool> = names
+        .iter()
+        .map(|n| django::secret::is_secret_name(n))
+        .collect();
+    assert_eq!(ours, theirs, "{names:?}");
+}
