@@ -62,6 +62,10 @@ pub enum Origin {
     File,
     /// Not in the file: Django's default applies.
     Default,
+    /// Not in the file and no default taken: the name is not a Django setting, or the file is
+    /// an export from `deploy_audit_export.py`, which writes every setting the app's own Django
+    /// version has (so a setting it lacks does not exist in that version). The value is `None`.
+    Absent,
 }
 
 /// One setting's value, read or defaulted.
@@ -80,8 +84,9 @@ impl<'a> Setting<'a> {
         self.value.span
     }
 
+    /// Not read from the file (defaulted or absent).
     pub fn is_default(&self) -> bool {
-        self.origin == Origin::Default
+        self.origin != Origin::File
     }
 
     /// The whole `NAME = value` / `NAME: value`, when read from the file.
@@ -368,8 +373,12 @@ impl Settings {
             // The last occurrence wins, as in a Python module or a YAML loader.
             index.insert(e.name.clone(), i);
         }
+        // An export already holds every setting of the app's Django, defaults included, as
+        // that version has them; only other inputs take the table's defaults.
+        let is_export = file.meta.format_version.is_some();
         let defaults = defaults()
             .iter()
+            .filter(|_| !is_export)
             .filter(|(name, _)| !index.contains_key(name.as_str()))
             .map(|(name, v)| {
                 let mut v = v.clone();
@@ -428,7 +437,7 @@ impl Settings {
     }
 
     /// A setting's value: read from the file, or Django's default. `None` for a name that is
-    /// neither in the file nor a Django setting.
+    /// neither in the file nor a Django setting (nor in an export, which takes no defaults).
     pub fn get(&self, name: &str) -> Option<Setting<'_>> {
         if let Some(e) = self.explicit(name) {
             return Some(Setting {
@@ -452,7 +461,7 @@ impl Settings {
         self.get(name).unwrap_or(Setting {
             name,
             value: &self.none_at_anchor,
-            origin: Origin::Default,
+            origin: Origin::Absent,
             name_span: self.anchor,
         })
     }
@@ -972,6 +981,20 @@ mod tests {
         assert_eq!(s.get("MY_APP_FLAG").unwrap().value.kind, Kind::Int(3));
         assert_eq!(s.referrer_policy().value.as_str(), Some("same-origin"));
         assert_eq!(s.django_release(), None);
+    }
+
+    #[test]
+    fn an_export_takes_no_defaults() {
+        let (_, s) = load(
+            "e.json",
+            r#"{"deploy_audit_export": 1, "django_version": "3.2.25", "settings": {"DEBUG": false}}"#,
+        );
+        assert!(s.get("SECURE_CROSS_ORIGIN_OPENER_POLICY").is_none());
+        let coop = s.cross_origin_opener_policy();
+        assert_eq!(coop.origin, Origin::Absent);
+        assert!(coop.value.is_none());
+        assert_eq!(coop.span(), s.anchor);
+        assert_eq!(s.django_release(), Some((3, 2)));
     }
 
     #[test]
