@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Finding, InputError};
 use crate::discover::{self, InputKind};
+use crate::model;
 use crate::model::settings::Settings;
 use crate::report::json::AuditedInput;
 use crate::rules;
@@ -117,9 +118,14 @@ pub fn check(request: &CheckRequest) -> CheckOutcome {
         return out;
     }
 
+    let servers: Vec<model::server::Server> = nginx_configs
+        .iter()
+        .map(|c| model::nginx::build(c, &out.sources))
+        .collect();
     let ctx = rules::Context {
         sources: &out.sources,
         nginx: &nginx_configs,
+        servers: &servers,
         settings: &settings,
     };
     out.findings = rules::run(&ctx);

@@ -64,6 +64,9 @@ pub struct ParseArgs {
     /// Splice included files into one tree, each statement naming its file.
     #[arg(long)]
     pub combine: bool,
+    /// Do not follow includes (each `include` is kept, with no files).
+    #[arg(long, conflicts_with = "combine")]
+    pub single_file: bool,
     /// When to colour error output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

@@ -122,7 +122,12 @@ fn run_check(args: CheckArgs) -> io::Result<u8> {
 
 fn run_parse(args: ParseArgs) -> io::Result<u8> {
     let mut sources = SourceMap::new();
-    let config = match nginx::parse_path(&mut sources, &args.file) {
+    let parsed = if args.single_file {
+        nginx::parse_single_file(&mut sources, &args.file)
+    } else {
+        nginx::parse_path(&mut sources, &args.file)
+    };
+    let config = match parsed {
         Ok(config) => config,
         Err(e) => {
             eprintln!("error: {}", e.one_line(&sources));
@@ -132,6 +137,7 @@ fn run_parse(args: ParseArgs) -> io::Result<u8> {
     let opts = nginx_tree::TreeOptions {
         include_comments: args.include_comments,
         combine: args.combine,
+        single_file: args.single_file,
     };
     let doc = nginx_tree::to_json(&config, &sources, opts);
     {

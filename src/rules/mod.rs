@@ -6,7 +6,10 @@
 //! A rule reads the parsed inputs handed to it in [`Context`] and pushes [`Finding`]s; it never
 //! reads files or renders anything.
 
+pub mod server;
+
 use crate::diagnostic::{Finding, Label, Severity};
+use crate::model::server::Server;
 use crate::model::settings::Settings;
 use crate::source::SourceMap;
 use crate::syntax::nginx;
@@ -16,6 +19,8 @@ pub struct Context<'a> {
     pub sources: &'a SourceMap,
     /// Every nginx configuration given, parsed (includes resolved).
     pub nginx: &'a [nginx::Config],
+    /// The model of every front server given (nginx and Apache alike).
+    pub servers: &'a [Server],
     /// Every Django settings file given, typed (each read completely; a file that could not be
     /// read is an input error, never a partial model).
     pub settings: &'a [Settings],
@@ -50,6 +55,28 @@ impl RuleMeta {
     }
 }
 
+/// Builder-style additions to a finding.
+pub trait FindingExt {
+    fn related(self, label: Label) -> Self;
+    fn help(self, help: impl Into<String>) -> Self;
+    fn severity(self, severity: Severity) -> Self;
+}
+
+impl FindingExt for Finding {
+    fn related(mut self, label: Label) -> Self {
+        self.related.push(label);
+        self
+    }
+    fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+    fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+}
+
 /// A check over the context.
 pub struct Rule {
     pub meta: &'static RuleMeta,
@@ -58,7 +85,7 @@ pub struct Rule {
 
 /// Declares a rule's metadata from its doc comment, so the documentation lives in one place:
 ///
-/// ```ignore
+/// ```text
 /// declare_rule! {
 ///     /// ## What it checks
 ///     /// …
@@ -88,7 +115,7 @@ macro_rules! declare_rule {
 
 /// Every rule, in id order.
 pub fn registry() -> Vec<Rule> {
-    Vec::new()
+    server::rules()
 }
 
 /// Runs every rule and returns the findings sorted by place, then rule.
