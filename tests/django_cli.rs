@@ -129,3 +129,17 @@ fn bad_input_is_exit_2_with_line_and_column() {
         );
     }
 }
+
+#[test]
+fn settings_from_standard_input() {
+    for name in ["zoo_unified_color.txt", "export_zoo.json"] {
+        let out = bin()
+            .args(["check", "--format", "json", "--settings", "-"])
+            .write_stdin(std::fs::read(fixture(name)).unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{name}");
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(doc["summary"]["inputs"][0]["path"], "-");
+    }
+}
