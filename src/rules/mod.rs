@@ -10,6 +10,7 @@ pub mod server;
 
 use crate::diagnostic::{Finding, Label, Severity};
 use crate::model::server::Server;
+use crate::model::settings::Settings;
 use crate::source::SourceMap;
 use crate::syntax::nginx;
 
@@ -20,6 +21,9 @@ pub struct Context<'a> {
     pub nginx: &'a [nginx::Config],
     /// The model of every front server given (nginx and Apache alike).
     pub servers: &'a [Server],
+    /// Every Django settings file given, typed (each read completely; a file that could not be
+    /// read is an input error, never a partial model).
+    pub settings: &'a [Settings],
 }
 
 /// A rule's identity and documentation.
