@@ -122,6 +122,14 @@ pub fn check(request: &CheckRequest) -> CheckOutcome {
         .iter()
         .map(|c| model::nginx::build(c, &out.sources))
         .collect();
+    for (server, path) in servers.iter().zip(&nginx_paths) {
+        if server.hosts.is_empty() {
+            out.notes.push(format!(
+                "{}: no `server` block found, so no request routing was audited",
+                path.display()
+            ));
+        }
+    }
     let ctx = rules::Context {
         sources: &out.sources,
         nginx: &nginx_configs,

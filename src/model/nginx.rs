@@ -25,19 +25,27 @@ struct Inherited {
     headers: Vec<Header>,
     upstream_headers: Option<Vec<UpstreamHeader>>,
     autoindex: Option<Span>,
+    error_pages: Vec<(u16, Span)>,
+    max_body_size: Option<(u64, Span)>,
 }
 
-/// Builds the model of every `http` block of a configuration.
+/// Builds the model of every `http` block of a configuration. A fragment whose top level holds
+/// `server` blocks (a lone `sites-available/` file) is read as the inside of an `http` block.
 pub fn build(config: &Config, sources: &SourceMap) -> Server {
     let mut hosts = Vec::new();
-    for top in config.top() {
-        if top.is_entry || !top.name_is(sources, "http") {
-            continue;
-        }
-        let Some(block) = top.block() else { continue };
-        let http = config.expand(&block.items);
-        let inherited = level(&http, sources, &Inherited::default());
-        for d in &http {
+    let top = config.top();
+    let mut http_bodies: Vec<Vec<&Directive>> = top
+        .iter()
+        .filter(|d| !d.is_entry && d.name_is(sources, "http"))
+        .filter_map(|d| d.block())
+        .map(|b| config.expand(&b.items))
+        .collect();
+    if http_bodies.is_empty() && top.iter().any(|d| d.name_is(sources, "server")) {
+        http_bodies.push(top.clone());
+    }
+    for http in &http_bodies {
+        let inherited = level(http, sources, &Inherited::default());
+        for d in http {
             if d.name_is(sources, "server") {
                 if let Some(b) = d.block() {
                     hosts.push(virtual_host(
@@ -68,6 +76,7 @@ fn level(directives: &[&Directive], sources: &SourceMap, parent: &Inherited) -> 
     let mut out = parent.clone();
     let mut own_headers: Vec<Header> = Vec::new();
     let mut own_upstream: Vec<UpstreamHeader> = Vec::new();
+    let mut own_error_pages: Vec<(u16, Span)> = Vec::new();
     for d in directives {
         if d.is_entry {
             continue;
@@ -87,6 +96,18 @@ fn level(directives: &[&Directive], sources: &SourceMap, parent: &Inherited) -> 
                 value: a[1].clone(),
                 span: Some(d.span()),
             }),
+            // error_page CODE... [=[RESPONSE]] URI
+            "error_page" if a.len() >= 2 => own_error_pages.extend(
+                a[..a.len() - 1]
+                    .iter()
+                    .filter_map(|c| c.parse::<u16>().ok())
+                    .map(|c| (c, d.span())),
+            ),
+            "client_max_body_size" if a.len() == 1 => {
+                if let Some(size) = parse_size(&a[0]) {
+                    out.max_body_size = Some((size, d.span()));
+                }
+            }
             "autoindex" if a.len() == 1 => {
                 out.autoindex = a[0].eq_ignore_ascii_case("on").then(|| d.span());
             }
@@ -99,7 +120,28 @@ fn level(directives: &[&Directive], sources: &SourceMap, parent: &Inherited) -> 
     if !own_upstream.is_empty() {
         out.upstream_headers = Some(own_upstream);
     }
+    // ngx_http_core_merge_loc_conf: error pages inherit only into a level without its own.
+    if !own_error_pages.is_empty() {
+        out.error_pages = own_error_pages;
+    }
     out
+}
+
+/// nginx's size syntax (`ngx_parse_size`): bytes, or a `k`/`K`, `m`/`M`, `g`/`G` suffix.
+pub(crate) fn parse_size(text: &str) -> Option<u64> {
+    let (digits, unit) = match text.char_indices().last()? {
+        (i, c) if c.is_ascii_alphabetic() => (&text[..i], c.to_ascii_lowercase()),
+        _ => (text, ' '),
+    };
+    let n: u64 = digits.parse().ok()?;
+    let scale = match unit {
+        ' ' => 1,
+        'k' => 1 << 10,
+        'm' => 1 << 20,
+        'g' => 1 << 30,
+        _ => return None,
+    };
+    n.checked_mul(scale)
 }
 
 /// The headers nginx sends upstream for `proxy_pass`: the inherited or own list, plus the
@@ -150,12 +192,11 @@ fn virtual_host(
                     listens.push(l);
                 }
             }
-            "ssl_reject_handshake" => {
+            "ssl_reject_handshake"
                 if d.arg(0)
-                    .is_some_and(|w| w.text(sources).eq_ignore_ascii_case("on"))
-                {
-                    rejects_handshake = Some(d.span());
-                }
+                    .is_some_and(|w| w.text(sources).eq_ignore_ascii_case("on")) =>
+            {
+                rejects_handshake = Some(d.span());
             }
             "return" if first.is_none() => first = return_action(d, sources),
             "location" => {
@@ -185,6 +226,9 @@ fn virtual_host(
         headers: here.headers.clone(),
         upstream_headers: effective_upstream(&here),
         lists_directories: here.autoindex,
+        error_pages: here.error_pages.clone(),
+        max_body_size: here.max_body_size,
+        document_root: here.root.as_ref().map(|(r, _)| r.clone()),
         children: Vec::new(),
     };
     VirtualHost {
@@ -431,6 +475,9 @@ fn location(
         headers: here.headers.clone(),
         upstream_headers: effective_upstream(&here),
         lists_directories: here.autoindex,
+        error_pages: here.error_pages.clone(),
+        max_body_size: here.max_body_size,
+        document_root: here.root.as_ref().map(|(r, _)| r.clone()),
         children,
     })
 }
@@ -485,6 +532,15 @@ mod tests {
     }
 
     #[test]
+    fn sizes_as_nginx_reads_them() {
+        assert_eq!(parse_size("10m"), Some(10 << 20));
+        assert_eq!(parse_size("512K"), Some(512 << 10));
+        assert_eq!(parse_size("0"), Some(0));
+        assert_eq!(parse_size("1g"), Some(1 << 30));
+        assert_eq!(parse_size("1x"), None);
+    }
+
+    #[test]
     fn listen_forms() {
         let p = |t| parse_listen_addr(t).unwrap().to_string();
         assert_eq!(p("80"), "*:80");
@@ -510,6 +566,14 @@ mod tests {
         assert_eq!(by("*:80").default_host, 1);
         assert_eq!(by("*:81").default_host, 2);
         assert_eq!(by("127.0.0.1:80").hosts, vec![4]);
+    }
+
+    #[test]
+    fn a_fragment_of_server_blocks_is_read_as_an_http_block() {
+        let (_, s) =
+            model("server { listen 80; server_name a; location / { proxy_pass http://u; } }");
+        assert_eq!(s.hosts.len(), 1);
+        assert!(s.hosts[0].reaches_app());
     }
 
     #[test]

@@ -248,6 +248,15 @@ pub struct Route {
     pub upstream_headers: Vec<UpstreamHeader>,
     /// `autoindex on` in effect.
     pub lists_directories: Option<Span>,
+    /// Status codes answered with the site's own page (nginx `error_page`, httpd
+    /// `ErrorDocument`), with where each is set.
+    pub error_pages: Vec<(u16, Span)>,
+    /// The largest request body accepted, in bytes (`0`: unlimited), and where it is set;
+    /// `None`: the server's default (nginx 1 MiB, httpd 1 GiB).
+    pub max_body_size: Option<(u64, Span)>,
+    /// The document root in effect (nginx `root`, httpd `DocumentRoot`): what script handlers
+    /// such as PHP-FPM resolve the request path against.
+    pub document_root: Option<String>,
     /// Nested routes, tried inside this one.
     pub children: Vec<Route>,
 }
@@ -274,6 +283,36 @@ pub struct Server {
     pub kind: ServerKind,
     pub hosts: Vec<VirtualHost>,
     pub listeners: Vec<Listener>,
+}
+
+impl Route {
+    /// The file a request path maps to when this route serves files
+    /// (`ngx_http_map_uri_to_path`): an alias replaces the route's prefix, a root is prepended.
+    pub fn file_for(&self, uri: &str) -> Option<String> {
+        match (&self.action, &self.path) {
+            (
+                Some(Action::Files {
+                    dir, alias: true, ..
+                }),
+                PathMatch::Prefix { path, .. },
+            ) => Some(format!("{dir}{}", uri.strip_prefix(path.as_str())?)),
+            (
+                Some(Action::Files {
+                    dir, alias: false, ..
+                }),
+                _,
+            ) => Some(format!("{}{uri}", dir.trim_end_matches('/'))),
+            _ => None,
+        }
+    }
+
+    /// The file a script handler at this route is told to run for a path:
+    /// `$document_root$fastcgi_script_name`, as Debian's `fastcgi.conf` sets SCRIPT_FILENAME.
+    pub fn script_for(&self, uri: &str) -> Option<String> {
+        self.document_root
+            .as_ref()
+            .map(|root| format!("{}{uri}", root.trim_end_matches('/')))
+    }
 }
 
 impl VirtualHost {

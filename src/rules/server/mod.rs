@@ -2,6 +2,7 @@
 //! sees it. They hold without Django settings; where settings are given they sharpen.
 
 mod alias_traversal;
+mod app_error_page;
 mod catch_all;
 mod directory_listing;
 mod host_forwarding;
@@ -40,6 +41,10 @@ pub fn rules() -> Vec<Rule> {
         Rule {
             meta: &directory_listing::META,
             check: directory_listing::check,
+        },
+        Rule {
+            meta: &app_error_page::META,
+            check: app_error_page::check,
         },
     ]
 }

@@ -9,7 +9,9 @@ declare_rule! {
     /// a handler that executes scripts. In nginx a regex location (`location ~ \.php$`) outranks
     /// a plain prefix location (`location /media/`), so `/media/evil.php` is handed to PHP-FPM
     /// although it lies under `/media/`; a nested location or a `*_pass` inside the files
-    /// location does the same.
+    /// location does the same. The handler runs `$document_root$fastcgi_script_name`, so the
+    /// finding is made when that is the file the files location serves for the same path:
+    /// the uploaded file itself.
     ///
     /// ## Why it matters
     /// Anyone who can upload a file (a Django `FileField`, an avatar) can then have it executed:
@@ -83,6 +85,11 @@ fn check_host(host: &VirtualHost, out: &mut Vec<Finding>) {
             let chain = host.route(&uri);
             let Some(answer) = chain.last() else { continue };
             if !executes(answer.action.as_ref()) {
+                continue;
+            }
+            // PHP-FPM runs the file under the handler's root: only when that is the served
+            // file is the upload itself executed.
+            if answer.script_for(&uri) != loc.file_for(&uri) {
                 continue;
             }
             let how = if chain.iter().any(|r| std::ptr::eq(*r, loc)) {
