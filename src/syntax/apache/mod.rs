@@ -135,3 +135,5 @@ pub fn parse_file(sources: &mut SourceMap, id: FileId, options: &Options) -> Con
     let root = options.server_root.clone().unwrap_or(dir);
     parser::parse_config(sources, id, options, root, env)
 }
+#[cfg(test)]
+mod tests;
