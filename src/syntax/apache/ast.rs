@@ -223,6 +223,15 @@ pub struct Warning {
     pub seq: u32,
 }
 
+/// Where httpd itself reports something: its name for the "file" (a path, or mod_macro's
+/// pseudo file name `macro 'NAME' (defined on line N of "F") used on line M of "G"`) and its
+/// line number there.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Place {
+    pub file: std::sync::Arc<str>,
+    pub line: u32,
+}
+
 /// A whole configuration.
 #[derive(Clone, Debug, Default)]
 pub struct Config {
@@ -232,6 +241,8 @@ pub struct Config {
     /// Every error in the order met. httpd stops at the first; this parser stops only the file
     /// an error is in, so one run reports every broken file.
     pub errors: Vec<InputError>,
+    /// For each of `errors`, where httpd would report it ("Syntax error on line N of FILE").
+    pub error_places: Vec<Place>,
     /// Non-fatal oddities, in read order; rules turn them into findings.
     pub warnings: Vec<Warning>,
     /// Every `Use` of a macro, in read order.

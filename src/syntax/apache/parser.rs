@@ -54,6 +54,7 @@ pub fn parse_config(
         known_files: HashMap::new(),
         expanded_lines: 0,
         depth: 0,
+        places: HashMap::new(),
     };
     let path = b.sources.path(main).to_path_buf();
     if path != Path::new("-") {
@@ -104,7 +105,7 @@ enum Source {
 
 struct Frame {
     /// httpd's `cfp->name`: the path, or the macro pseudo file name.
-    name: String,
+    name: Arc<str>,
     file: FileId,
     expansion: Option<usize>,
     source: Source,
@@ -113,6 +114,8 @@ struct Frame {
 /// A line read, with where it came from.
 struct Read {
     line: Line,
+    /// The name of the "file" it was read from, as httpd names it.
+    name: Arc<str>,
     file: FileId,
     expansion: Option<usize>,
 }
@@ -140,6 +143,9 @@ struct Builder<'a> {
     expanded_lines: usize,
     /// Nesting of sections, conditionals and expansions, against runaway recursion.
     depth: usize,
+    /// httpd's file name and line for each line read, by span, to say where httpd would report
+    /// an error.
+    places: HashMap<Span, Place>,
 }
 
 /// An open section in the current build scope.
@@ -192,6 +198,30 @@ fn lossy(b: &[u8]) -> String {
 }
 
 impl<'a> Builder<'a> {
+    /// Records an error, with where httpd would report it.
+    fn record(&mut self, err: InputError) {
+        let place = match &err.site {
+            crate::diagnostic::ErrorSite::Span(s) => self.places.get(s).cloned(),
+            _ => None,
+        };
+        let place = place.unwrap_or_else(|| match &err.site {
+            crate::diagnostic::ErrorSite::Span(s) => Place {
+                file: self.sources.path(s.file).display().to_string().into(),
+                line: self.sources.location(*s).end_line as u32,
+            },
+            crate::diagnostic::ErrorSite::Path(p) => Place {
+                file: p.display().to_string().into(),
+                line: 0,
+            },
+            crate::diagnostic::ErrorSite::None => Place {
+                file: "".into(),
+                line: 0,
+            },
+        });
+        self.config.errors.push(err);
+        self.config.error_places.push(place);
+    }
+
     fn next_seq(&mut self) -> u32 {
         self.seq += 1;
         self.seq
@@ -210,7 +240,7 @@ impl<'a> Builder<'a> {
     fn cursor(&self) -> (String, u32) {
         match self.frames.last() {
             Some(f) => (
-                f.name.clone(),
+                f.name.to_string(),
                 match &f.source {
                     Source::File { reader, .. } => reader.line_number(),
                     Source::Macro { next, .. } => *next as u32,
@@ -232,6 +262,7 @@ impl<'a> Builder<'a> {
                         None => Ok(None),
                         Some(Ok(line)) => Ok(Some(Read {
                             line,
+                            name: top.name.clone(),
                             file: top.file,
                             expansion: top.expansion,
                         })),
@@ -252,6 +283,7 @@ impl<'a> Builder<'a> {
                         trim_line(&mut line);
                         return Ok(Some(Read {
                             line,
+                            name: top.name.clone(),
                             file: top.file,
                             expansion: top.expansion,
                         }));
@@ -308,7 +340,7 @@ impl<'a> Builder<'a> {
             );
         }
         self.frames.push(Frame {
-            name: self.sources.path(file).display().to_string(),
+            name: self.sources.path(file).display().to_string().into(),
             file,
             expansion: None,
             source: Source::File {
@@ -344,7 +376,7 @@ impl<'a> Builder<'a> {
                 err = err.with_related(Label::new(site, "included from here"));
             }
             entry.error = Some(err.clone());
-            self.config.errors.push(err);
+            self.record(err);
         }
         index
     }
@@ -422,6 +454,13 @@ impl<'a> Builder<'a> {
         let mut name_word = self.word(&r, &first);
         name_word.value = name.clone();
         let line_span = self.line_span(&r);
+        self.places.insert(
+            line_span,
+            Place {
+                file: r.name.clone(),
+                line: r.line.line,
+            },
+        );
         let seq = self.next_seq();
         let mut d = Directive {
             name: name_word,
@@ -486,7 +525,7 @@ impl<'a> Builder<'a> {
                         );
                     }
                     if d.args.is_empty() && needs_argument(&canonical) {
-                        self.config.errors.push(InputError::at(
+                        self.record(InputError::at(
                             line_span,
                             format!(
                                 "{}> directive requires additional arguments",
@@ -498,7 +537,7 @@ impl<'a> Builder<'a> {
                 None => {
                     // Walk-time error in httpd; the structure is still read.
                     d.args = self.args_of(&r, args_at, None);
-                    self.config.errors.push(InputError::at(
+                    self.record(InputError::at(
                         line_span,
                         format!("{}> directive missing closing '>'", lossy(&canonical)),
                     ));
@@ -685,7 +724,7 @@ impl<'a> Builder<'a> {
                 VersionTest::Match(m) => m != reverse,
                 VersionTest::Regex => {
                     let span = d.span;
-                    self.config.errors.push(InputError::at(
+                    self.record(InputError::at(
                         span,
                         "<IfVersion> with a regular expression is not evaluated by deploy-audit; the branch is taken as false",
                     ));
@@ -952,7 +991,7 @@ impl<'a> Builder<'a> {
         scope.push(Item::Directive(d));
         if let Some(e) = failure {
             // httpd stops here; this parser records the error and goes on with the file.
-            self.config.errors.push(e);
+            self.record(e);
         }
         Ok(())
     }
@@ -1336,7 +1375,7 @@ impl<'a> Builder<'a> {
         scope.push(Item::Directive(d));
         self.depth += 1;
         self.frames.push(Frame {
-            name: where_,
+            name: where_.into(),
             file: def_file,
             expansion: Some(index),
             source: Source::Macro { lines, next: 0 },
