@@ -230,6 +230,11 @@ pub struct Warning {
 pub struct Place {
     pub file: std::sync::Arc<str>,
     pub line: u32,
+    /// The [`Directive::seq`] of the line it is about (0 when none).
+    pub seq: u32,
+    /// Whether httpd finds it while walking the tree it built (`AH00526: Syntax error on line N
+    /// of FILE:`), after everything was read, rather than while reading.
+    pub walk: bool,
 }
 
 /// A whole configuration.

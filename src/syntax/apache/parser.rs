@@ -55,6 +55,7 @@ pub fn parse_config(
         expanded_lines: 0,
         depth: 0,
         places: HashMap::new(),
+        open_sections: Vec::new(),
     };
     let path = b.sources.path(main).to_path_buf();
     if path != Path::new("-") {
@@ -146,6 +147,9 @@ struct Builder<'a> {
     /// httpd's file name and line for each line read, by span, to say where httpd would report
     /// an error.
     places: HashMap<Span, Place>,
+    /// Canonical names of the sections open around the current line, across files and
+    /// conditional bodies (the parents httpd's walk will see).
+    open_sections: Vec<Vec<u8>>,
 }
 
 /// An open section in the current build scope.
@@ -198,6 +202,14 @@ fn lossy(b: &[u8]) -> String {
 }
 
 impl<'a> Builder<'a> {
+    /// Records an error httpd finds while walking its tree.
+    fn record_walk(&mut self, err: InputError) {
+        self.record(err);
+        if let Some(p) = self.config.error_places.last_mut() {
+            p.walk = true;
+        }
+    }
+
     /// Records an error, with where httpd would report it.
     fn record(&mut self, err: InputError) {
         let place = match &err.site {
@@ -208,14 +220,20 @@ impl<'a> Builder<'a> {
             crate::diagnostic::ErrorSite::Span(s) => Place {
                 file: self.sources.path(s.file).display().to_string().into(),
                 line: self.sources.location(*s).end_line as u32,
+                seq: 0,
+                walk: false,
             },
             crate::diagnostic::ErrorSite::Path(p) => Place {
                 file: p.display().to_string().into(),
                 line: 0,
+                seq: 0,
+                walk: false,
             },
             crate::diagnostic::ErrorSite::None => Place {
                 file: "".into(),
                 line: 0,
+                seq: 0,
+                walk: false,
             },
         });
         self.config.errors.push(err);
@@ -384,6 +402,13 @@ impl<'a> Builder<'a> {
     /// Reads lines into `scope` until the end of the cursor, or (for a taken conditional) the
     /// line `</Name>` when no section of the scope is open.
     fn build(&mut self, scope: &mut Scope, bracket: Option<&[u8]>) -> Res<End> {
+        let outer = self.open_sections.len();
+        let end = self.build_lines(scope, bracket);
+        self.open_sections.truncate(outer);
+        end
+    }
+
+    fn build_lines(&mut self, scope: &mut Scope, bracket: Option<&[u8]>) -> Res<End> {
         while let Some(r) = self.next_line()? {
             if let Some(br) = bracket {
                 let t = &r.line.text;
@@ -454,14 +479,16 @@ impl<'a> Builder<'a> {
         let mut name_word = self.word(&r, &first);
         name_word.value = name.clone();
         let line_span = self.line_span(&r);
+        let seq = self.next_seq();
         self.places.insert(
             line_span,
             Place {
                 file: r.name.clone(),
                 line: r.line.line,
+                seq,
+                walk: false,
             },
         );
-        let seq = self.next_seq();
         let mut d = Directive {
             name: name_word,
             args: Vec::new(),
@@ -508,11 +535,17 @@ impl<'a> Builder<'a> {
                 ));
             }
             let canonical = cond::canonical_section(&name);
-            match memchr::memrchr(b'>', &r.line.text[args_at..]) {
+            // httpd gives an argument-less "<Name>" the arguments ">".
+            let synthesized = args_at >= r.line.text.len();
+            let gt_at = if synthesized {
+                Some(r.line.text.len())
+            } else {
+                memchr::memrchr(b'>', &r.line.text[args_at..]).map(|g| args_at + g)
+            };
+            match gt_at {
                 Some(gt) => {
-                    let gt = args_at + gt;
-                    d.args = self.args_of(&r, args_at, Some(gt));
-                    let after = &r.line.text[gt + 1..];
+                    d.args = self.args_of(&r, args_at.min(gt), Some(gt));
+                    let after = r.line.text.get(gt + 1..).unwrap_or(b"");
                     if after.iter().any(|&b| !is_space(b)) {
                         let s = self.span(&r, gt + 1, r.line.text.len());
                         self.warn(
@@ -537,12 +570,14 @@ impl<'a> Builder<'a> {
                 None => {
                     // Walk-time error in httpd; the structure is still read.
                     d.args = self.args_of(&r, args_at, None);
-                    self.record(InputError::at(
+                    self.record_walk(InputError::at(
                         line_span,
                         format!("{}> directive missing closing '>'", lossy(&canonical)),
                     ));
                 }
             }
+            self.check_context(&canonical, line_span);
+            self.open_sections.push(canonical.clone());
             scope.stack.push(Open {
                 dir: d,
                 items: Vec::new(),
@@ -581,6 +616,7 @@ impl<'a> Builder<'a> {
                 .with_related(Label::new(open.dir.span, "section opened here")));
             }
             let open = scope.stack.pop().expect("checked");
+            self.open_sections.pop();
             let mut sd = open.dir;
             if sd.span.file == line_span.file && line_span.end >= sd.span.start {
                 sd.span = sd.span.to(line_span);
@@ -608,6 +644,54 @@ impl<'a> Builder<'a> {
         }
         scope.push(Item::Directive(d));
         Ok(())
+    }
+
+    /// The context checks httpd makes when it walks a section: sections only allowed in the
+    /// server configuration (`RSRC_CONF`) are "not allowed here" inside a directory-context
+    /// section, and a `<VirtualHost>` cannot nest.
+    fn check_context(&mut self, canonical: &[u8], at: Span) {
+        const RSRC_ONLY: &[&[u8]] = &[
+            b"<Directory",
+            b"<DirectoryMatch",
+            b"<Location",
+            b"<LocationMatch",
+            b"<VirtualHost",
+            b"<Proxy",
+            b"<ProxyMatch",
+        ];
+        const DIR_CONTEXT: &[&[u8]] = &[
+            b"<Directory",
+            b"<DirectoryMatch",
+            b"<Location",
+            b"<LocationMatch",
+            b"<Files",
+            b"<FilesMatch",
+            b"<Proxy",
+            b"<ProxyMatch",
+            b"<If",
+            b"<ElseIf",
+            b"<Else",
+            b"<Limit",
+            b"<LimitExcept",
+        ];
+        if RSRC_ONLY.contains(&canonical)
+            && self
+                .open_sections
+                .iter()
+                .any(|o| DIR_CONTEXT.contains(&o.as_slice()))
+        {
+            self.record_walk(InputError::at(
+                at,
+                format!("{} not allowed here", lossy(canonical)),
+            ));
+        } else if canonical == b"<VirtualHost"
+            && self.open_sections.iter().any(|o| o == b"<VirtualHost")
+        {
+            self.record_walk(InputError::at(
+                at,
+                "<VirtualHost> cannot occur within <VirtualHost> section",
+            ));
+        }
     }
 
     /// The words of `r.line.text[from..to]`.
