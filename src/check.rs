@@ -8,7 +8,7 @@ use crate::discover::{self, InputKind};
 use crate::report::json::AuditedInput;
 use crate::rules;
 use crate::source::SourceMap;
-use crate::syntax::nginx;
+use crate::syntax::{apache, nginx};
 
 /// What to audit, as the command line gave it.
 #[derive(Clone, Debug, Default)]
@@ -18,6 +18,8 @@ pub struct CheckRequest {
     pub nginx: Vec<PathBuf>,
     pub apache: Vec<PathBuf>,
     pub settings: Vec<PathBuf>,
+    /// How to read Apache httpd configurations.
+    pub apache_options: apache::Options,
 }
 
 /// What a check found.
@@ -74,9 +76,21 @@ pub fn check(request: &CheckRequest) -> CheckOutcome {
             Err(e) => out.errors.push(e),
         }
     }
+    let mut apache_configs = Vec::new();
     for path in &apache_paths {
-        out.errors
-            .push(not_yet(path, "Apache httpd configurations"));
+        let before = out.sources.len();
+        match apache::parse_path(&mut out.sources, path, &request.apache_options) {
+            Ok(config) => {
+                out.errors.extend(config.errors.iter().cloned());
+                out.inputs.push(AuditedInput {
+                    kind: "apache",
+                    path: path.display().to_string(),
+                    files: out.sources.len() - before,
+                });
+                apache_configs.push(config);
+            }
+            Err(e) => out.errors.push(e),
+        }
     }
     for path in &settings_paths {
         out.errors.push(not_yet(path, "Django settings"));
@@ -93,6 +107,7 @@ pub fn check(request: &CheckRequest) -> CheckOutcome {
     let ctx = rules::Context {
         sources: &out.sources,
         nginx: &nginx_configs,
+        apache: &apache_configs,
     };
     out.findings = rules::run(&ctx);
     out

@@ -8,13 +8,16 @@
 
 use crate::diagnostic::{Finding, Label, Severity};
 use crate::source::SourceMap;
-use crate::syntax::nginx;
+use crate::syntax::{apache, nginx};
 
 /// Everything a rule may look at.
 pub struct Context<'a> {
     pub sources: &'a SourceMap,
     /// Every nginx configuration given, parsed (includes resolved).
     pub nginx: &'a [nginx::Config],
+    /// Every Apache httpd configuration given, parsed (includes, conditionals and macros
+    /// resolved as httpd reads them).
+    pub apache: &'a [apache::Config],
 }
 
 /// A rule's identity and documentation.
