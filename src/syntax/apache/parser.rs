@@ -370,9 +370,10 @@ impl<'a> Builder<'a> {
         let result = self.build(&mut scope, None);
         let result = match result {
             Ok(_) if !scope.stack.is_empty() => {
-                // "FILE:LINE: <VirtualHost> was not closed." for each, innermost first.
+                // httpd lists "FILE:LINE: <X> was not closed." for each, innermost first,
+                // and reports the error on the line of the outermost.
                 let mut err: Option<InputError> = None;
-                for open in scope.stack.iter().rev() {
+                for open in scope.stack.iter() {
                     let msg = format!("{}> was not closed.", lossy(&open.canonical));
                     err = Some(match err {
                         None => InputError::at(open.dir.span, msg),
