@@ -25,12 +25,12 @@ pub use ast::{
 pub const MAX_INCLUDE_DEPTH: u32 = 128;
 /// Sections, conditionals and macro expansions nested deeper than this are an error, not a
 /// stack overflow (httpd has no limit; real configurations nest a handful of levels).
-pub const MAX_DEPTH: usize = 200;
+pub const MAX_DEPTH: usize = 128;
 /// At most this many file readings for one configuration (httpd reads a file again each time it
 /// is included, so a file including itself twice would otherwise grow exponentially).
 pub const MAX_FILES: usize = 10_000;
 /// At most this many lines produced by macro expansion in one configuration.
-pub const MAX_EXPANDED_LINES: usize = 1_000_000;
+pub const MAX_EXPANDED_LINES: usize = 100_000;
 /// `MAX_STRING_LEN` (include/httpd.h): mod_macro's line buffer.
 pub const MACRO_LINE_MAX: usize = 8192;
 

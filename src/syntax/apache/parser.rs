@@ -24,8 +24,38 @@ use super::lexer::{getword_conf, is_space, resolve_env, words, Line, LineReader,
 use super::macros::{self, Macro};
 use super::{Options, MAX_DEPTH, MAX_EXPANDED_LINES, MAX_FILES, MAX_INCLUDE_DEPTH};
 
+/// Stack for the reading thread: nesting is bounded by [`MAX_DEPTH`], and this leaves room for
+/// it whatever the caller's stack.
+const STACK_SIZE: usize = 64 * 1024 * 1024;
+
 /// Parses `main` and everything it reads.
 pub fn parse_config(
+    sources: &mut SourceMap,
+    main: FileId,
+    options: &Options,
+    server_root: PathBuf,
+    env: Vec<(String, Vec<u8>)>,
+) -> Config {
+    let (fallback_root, fallback_env) = (server_root.clone(), env.clone());
+    let joined = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("apache-parser".into())
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, || {
+                parse_config_here(sources, main, options, server_root, env)
+            })
+            .ok()
+            .map(|handle| handle.join())
+    });
+    match joined {
+        Some(Ok(config)) => config,
+        Some(Err(panic)) => std::panic::resume_unwind(panic),
+        // No thread could be started: read on the caller's stack.
+        None => parse_config_here(sources, main, options, fallback_root, fallback_env),
+    }
+}
+
+fn parse_config_here(
     sources: &mut SourceMap,
     main: FileId,
     options: &Options,
