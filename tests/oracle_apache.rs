@@ -156,7 +156,13 @@ fn dump_lines(config: &Config, sources: &SourceMap) -> Vec<String> {
                 .to_string(),
             );
             if let Body::Section(sec) = &d.body {
+                let own = file.clone();
                 walk(c, s, &sec.items, depth + 1, out, file);
+                // mod_info names the file again before a closing tag read elsewhere.
+                if *file != own {
+                    out.push(format!("# In file: {own}"));
+                    *file = own;
+                }
                 out.push(format!(
                     "{pad}</{}>",
                     String::from_utf8_lossy(&d.name.value[1..])
@@ -245,6 +251,21 @@ const BASE: &str = "Define V prod
 </IfModule>
 ";
 
+/// A second base: macros, their uses and an include, with mod_macro loaded.
+const MACRO_BASE: &str = "LoadModule macro_module /usr/lib/apache2/modules/mod_macro.so
+<Macro M $d>
+  <Directory /tmp/$d>
+    Options None
+  </Directory>
+</Macro>
+Use M a
+<IfModule macro_module>
+  Include inc/*.conf
+  Use M b
+</IfModule>
+UndefMacro M
+";
+
 fn prelude(dir: &Path) -> String {
     format!(
         "ServerRoot \"{d}\"\nDefaultRuntimeDir run\nPidFile run/httpd.pid\nLoadModule mpm_event_module {m}/mod_mpm_event.so\nLoadModule authz_core_module {m}/mod_authz_core.so\nErrorLog logs/error.log\nServerName main.invalid\n",
@@ -303,8 +324,11 @@ fn verdicts_agree_on_structural_mutations() {
     std::fs::create_dir_all(dir.path().join("run")).unwrap();
     std::fs::create_dir_all(dir.path().join("logs")).unwrap();
     let main = dir.path().join("httpd.conf");
-    let mut cases = vec![BASE.to_string()];
+    std::fs::create_dir_all(dir.path().join("inc")).unwrap();
+    std::fs::write(dir.path().join("inc/a.conf"), "LogLevel warn\n").unwrap();
+    let mut cases = vec![BASE.to_string(), MACRO_BASE.to_string()];
     cases.extend(mutations(BASE));
+    cases.extend(mutations(MACRO_BASE));
     let mut disagreements = Vec::new();
     for body in &cases {
         let text = prelude(dir.path()) + body;
@@ -385,4 +409,46 @@ fn verdicts_agree_on_the_corpus() {
     }
     let _: Option<PathBuf> = None;
     assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
+}
+
+// ------------------------------------------------------------------ DUMP_CONFIG on snippets
+
+/// Snippets exercising what DUMP_CONFIG shows after reading: macros, `${VAR}`, conditionals,
+/// includes spliced into sections, continuation lines (numbered by their last line).
+const SNIPPETS: &[&str] = &[
+    "<Macro VHost $name $port>\n  <VirtualHost *:$port>\n    ServerName $name\n    LogLevel ${LVL}\n  </VirtualHost>\n</Macro>\nDefine LVL warn\nUse VHost a.test 8080\n<IfDefine LVL>\nUse VHost b.test 8081\n</IfDefine>\nUndefMacro VHost\n",
+    "Define A \"x.test y.test\"\n<VirtualHost *:8080>\n  ServerName a.test\n  ServerAlias ${A} \\\n     z.test\n  Include inc/*.conf\n</VirtualHost>\nUnDefine A\n<IfDefine !A>\n  LogLevel info\n</IfDefine>\n",
+    "<IfModule macro_module>\n  <IfModule !nope_module>\n    LogLevel debug\n  </IfModule>\n</IfModule>\n<IfVersion < 2.4>\n  LogLevel error\n</IfVersion>\n<IfVersion >= 2.4.0>\n  <Directory /tmp>\n    AllowOverrideList Redirect # trailing\n  </Directory>\n</IfVersion>\n",
+    "<Macro Dir @path $opt>\n<Directory @path>\n  Options $opt\n</Directory>\n</Macro>\nUse Dir \"/tmp/a b\" None\nUse Dir /tmp/\"c\" Indexes\n",
+];
+
+#[test]
+fn snippets_match_dump_config() {
+    let dir = tempfile::tempdir().unwrap();
+    for d in ["run", "logs", "inc"] {
+        std::fs::create_dir_all(dir.path().join(d)).unwrap();
+    }
+    std::fs::write(dir.path().join("inc/b.conf"), "ServerAlias b.inc\n").unwrap();
+    std::fs::write(dir.path().join("inc/a.conf"), "ServerAlias a.inc\n").unwrap();
+    let main = dir.path().join("httpd.conf");
+    for snippet in SNIPPETS {
+        let text = format!(
+            "{}LoadModule macro_module {MODULES}/mod_macro.so\nLoadModule info_module {MODULES}/mod_info.so\n{snippet}",
+            prelude(dir.path())
+        );
+        std::fs::write(&main, &text).unwrap();
+        let r = run(dir.path(), &main, &[], &["-D", "DUMP_CONFIG"]);
+        assert!(r.ok, "{snippet}\n{}", r.out);
+        let theirs: Vec<String> = r
+            .out
+            .lines()
+            .skip_while(|l| !l.starts_with("# In file:"))
+            .take_while(|l| !l.starts_with("Syntax OK"))
+            .filter(|l| !l.starts_with("AH0") && !l.starts_with("["))
+            .map(|l| l.trim_end().to_string())
+            .collect();
+        let (config, sources) = ours(&main, dir.path(), &[], &[]);
+        assert!(config.is_ok(), "{:?}", config.errors);
+        assert_eq!(dump_lines(&config, &sources), theirs, "{snippet}");
+    }
 }
