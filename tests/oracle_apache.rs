@@ -418,7 +418,7 @@ fn verdicts_agree_on_the_corpus() {
 const SNIPPETS: &[&str] = &[
     "<Macro VHost $name $port>\n  <VirtualHost *:$port>\n    ServerName $name\n    LogLevel ${LVL}\n  </VirtualHost>\n</Macro>\nDefine LVL warn\nUse VHost a.test 8080\n<IfDefine LVL>\nUse VHost b.test 8081\n</IfDefine>\nUndefMacro VHost\n",
     "Define A \"x.test y.test\"\n<VirtualHost *:8080>\n  ServerName a.test\n  ServerAlias ${A} \\\n     z.test\n  Include inc/*.conf\n</VirtualHost>\nUnDefine A\n<IfDefine !A>\n  LogLevel info\n</IfDefine>\n",
-    "<IfModule macro_module>\n  <IfModule !nope_module>\n    LogLevel debug\n  </IfModule>\n</IfModule>\n<IfVersion < 2.4>\n  LogLevel error\n</IfVersion>\n<IfVersion >= 2.4.0>\n  <Directory /tmp>\n    AllowOverrideList Redirect # trailing\n  </Directory>\n</IfVersion>\n",
+    "<IfModule macro_module>\n  <IfModule !nope_module>\n    LogLevel debug\n  </IfModule>\n</IfModule>\n<IfVersion < 2.4>\n  LogLevel error\n</IfVersion>\n<IfVersion >= 2.4.0>\n  <Directory /tmp>\n    AllowOverrideList Redirect # trailing\n  </Directory>\n</IfVersion>\n<IfVersion !~ ^1>\n  LogLevel warn\n</IfVersion>\n<IfVersion /^2\\.4/>\n  LogLevel info\n</IfVersion>\n<IfVersion = /^2\\.2/>\n  LogLevel error\n</IfVersion>\n",
     "<Macro Dir @path $opt>\n<Directory @path>\n  Options $opt\n</Directory>\n</Macro>\nUse Dir \"/tmp/a b\" None\nUse Dir /tmp/\"c\" Indexes\n",
 ];
 

@@ -502,8 +502,15 @@ fn atoi(b: &[u8]) -> u64 {
 /// What `<IfVersion>` decided.
 pub enum VersionTest {
     Match(bool),
-    /// A regular expression (`~` or `/…/`): not evaluated by this parser.
-    Regex,
+}
+
+/// `match_version`: an extended regular expression against `major.minor.patch`.
+fn match_version(re: &[u8], version: (u32, u32, u32)) -> Result<bool, String> {
+    let re =
+        std::str::from_utf8(re).map_err(|_| "Unable to compile regular expression".to_string())?;
+    let re =
+        regex::Regex::new(re).map_err(|_| "Unable to compile regular expression".to_string())?;
+    Ok(re.is_match(&format!("{}.{}.{}", version.0, version.1, version.2)))
 }
 
 /// `start_ifversion` on its (up to three) words; `Err` is httpd's message.
@@ -557,9 +564,9 @@ pub fn if_version(
             if ver.len() < 2 || ver[ver.len() - 1] != b'/' {
                 return Err("Missing delimiting / of regular expression.".into());
             }
-            return Ok((reverse, VersionTest::Regex));
+            match_version(&ver[1..ver.len() - 1], version)?
         }
-        b'~' => return Ok((reverse, VersionTest::Regex)),
+        b'~' => match_version(ver, version)?,
         b'<' => {
             let o = compare_version(ver, version)?;
             o == std::cmp::Ordering::Less || (or_equal && o == std::cmp::Ordering::Equal)
@@ -581,7 +588,6 @@ mod tests {
         let w: Vec<Vec<u8>> = words.iter().map(|s| s.as_bytes().to_vec()).collect();
         if_version(&w, (2, 4, 71)).map(|(rev, t)| match t {
             VersionTest::Match(m) => m != rev,
-            VersionTest::Regex => panic!("regex"),
         })
     }
 
@@ -597,6 +603,13 @@ mod tests {
         assert_eq!(v(&["=", "2.4.71", ">"]), Ok(true));
         assert!(v(&[">=", "x>"]).unwrap_err().starts_with("Version appears"));
         assert_eq!(v(&["<>", "2>"]), Err("unrecognized operator '<>'".into()));
+        assert_eq!(v(&["~", "^2\\.4>"]), Ok(true));
+        assert_eq!(v(&["/^2\\.2/>"]), Ok(false));
+        assert_eq!(v(&["!~", "^1>"]), Ok(true));
+        assert_eq!(
+            v(&["!", "~", "^1>"]),
+            Err("<IfVersion> directive missing closing '>'".into())
+        );
     }
 
     #[test]

@@ -835,17 +835,8 @@ impl<'a> Builder<'a> {
             let values: Vec<Vec<u8>> = ws.iter().map(|w| w.value.clone()).collect();
             let (reverse, t) = cond::if_version(&values, self.options.version)
                 .map_err(|m| InputError::at(d.span, m))?;
-            let taken = match t {
-                VersionTest::Match(m) => m != reverse,
-                VersionTest::Regex => {
-                    let span = d.span;
-                    self.record(InputError::at(
-                        span,
-                        "<IfVersion> with a regular expression is not evaluated by deploy-audit; the branch is taken as false",
-                    ));
-                    reverse
-                }
-            };
+            let VersionTest::Match(m) = t;
+            let taken = m != reverse;
             (taken, reverse, values.concat())
         } else {
             let Some(gt) = memchr::memrchr(b'>', &raw) else {
