@@ -41,8 +41,11 @@ fn physical_line(input: &[u8]) -> Scan<'_, &[u8]> {
 pub struct Line {
     pub text: Vec<u8>,
     /// `origin[i]` is the byte range of the source that `text[i]` came from; one entry per
-    /// byte of `text`.
+    /// byte of `text`, or empty when `text[i]` is simply the source byte at `base + i` (a line
+    /// read from one physical line, the usual case).
     pub origin: Vec<(u32, u32)>,
+    /// See `origin`.
+    pub base: u32,
     /// httpd's `line_number` after reading it: the number of the last physical line.
     pub line: u32,
     /// Offset of the first byte of the logical line in the source (before trimming).
@@ -55,7 +58,9 @@ impl Line {
     /// The source range of `text[a..b]`.
     pub fn range(&self, a: usize, b: usize) -> (u32, u32) {
         if self.origin.is_empty() {
-            return (self.start, self.start);
+            let n = self.text.len();
+            let (a, b) = (a.min(n), b.min(n));
+            return (self.base + a as u32, self.base + b.max(a) as u32);
         }
         let a = a.min(self.origin.len() - 1);
         if b <= a {
@@ -64,6 +69,44 @@ impl Line {
         }
         let b = b.min(self.origin.len());
         (self.origin[a].0, self.origin[b - 1].1.max(self.origin[a].0))
+    }
+
+    /// The source range of the byte `text[i]`.
+    pub fn at(&self, i: usize) -> (u32, u32) {
+        if self.origin.is_empty() {
+            (self.base + i as u32, self.base + i as u32 + 1)
+        } else {
+            self.origin[i]
+        }
+    }
+
+    /// Fills `origin` (for code that edits the text).
+    pub fn materialize(&mut self) {
+        if self.origin.is_empty() && !self.text.is_empty() {
+            let b = self.base;
+            self.origin = (0..self.text.len() as u32)
+                .map(|i| (b + i, b + i + 1))
+                .collect();
+        }
+    }
+
+    /// Removes leading and trailing `isspace` (`cfg_trim_line`).
+    pub fn trim(&mut self) {
+        let lead = self.text.iter().take_while(|&&b| is_space(b)).count();
+        let trail = self.text[lead..]
+            .iter()
+            .rev()
+            .take_while(|&&b| is_space(b))
+            .count();
+        let keep = self.text.len() - trail;
+        self.text.truncate(keep);
+        self.text.drain(..lead);
+        if self.origin.is_empty() {
+            self.base += lead as u32;
+        } else {
+            self.origin.truncate(keep);
+            self.origin.drain(..lead);
+        }
     }
 
     /// Whole trimmed line as a source range.
@@ -114,7 +157,8 @@ impl LineReader {
         }
         let start = self.pos;
         let mut text: Vec<u8> = Vec::new();
-        let mut origin: Vec<(u32, u32)> = Vec::new();
+        // (offset in text, offset in file) where each physical piece starts.
+        let mut segments: Vec<(usize, usize)> = Vec::new();
         loop {
             if self.pos >= bytes.len() {
                 break;
@@ -128,7 +172,8 @@ impl LineReader {
             self.pos = bytes.len() - rest.len();
             // strlen(): content ends at the first NUL; no continuation then.
             if let Some(nul) = memchr::memchr(0, phys) {
-                push_bytes(&mut text, &mut origin, &phys[..nul], at);
+                segments.push((text.len(), at));
+                text.extend_from_slice(&phys[..nul]);
                 break;
             }
             let mut keep = phys.len();
@@ -144,13 +189,13 @@ impl LineReader {
                         keep = cp - 1;
                     } else {
                         text.pop();
-                        origin.pop();
                         keep = 0;
                     }
                     continued = true;
                 }
             }
-            push_bytes(&mut text, &mut origin, &phys[..keep], at);
+            segments.push((text.len(), at));
+            text.extend_from_slice(&phys[..keep]);
             if text.len() > MAX_LINE_LEN {
                 return Some(Err(LineTooLong {
                     line: self.line,
@@ -161,25 +206,32 @@ impl LineReader {
                 break;
             }
         }
-        // cfg_trim_line
-        let lead = text.iter().take_while(|&&b| is_space(b)).count();
-        let trail = text[lead..]
-            .iter()
-            .rev()
-            .take_while(|&&b| is_space(b))
-            .count();
-        let end_keep = text.len() - trail;
-        text.truncate(end_keep);
-        origin.truncate(end_keep);
-        text.drain(..lead);
-        origin.drain(..lead);
-        Some(Ok(Line {
-            text,
-            origin,
+        let mut line = Line {
+            origin: Vec::new(),
+            base: start as u32,
             line: self.line,
             start: start as u32,
             end: self.pos as u32,
-        }))
+            text,
+        };
+        // Pieces that are not contiguous in the file need a map.
+        let contiguous = segments
+            .windows(2)
+            .all(|w| w[1].1 as isize - w[0].1 as isize == w[1].0 as isize - w[0].0 as isize);
+        if !contiguous {
+            let mut origin = Vec::with_capacity(line.text.len());
+            for (k, &(t0, f0)) in segments.iter().enumerate() {
+                let t1 = segments.get(k + 1).map_or(line.text.len(), |s| s.0);
+                for i in t0..t1.max(t0) {
+                    let f = (f0 + i - t0) as u32;
+                    origin.push((f, f + 1));
+                }
+            }
+            origin.truncate(line.text.len());
+            line.origin = origin;
+        }
+        line.trim();
+        Some(Ok(line))
     }
 }
 
@@ -187,11 +239,6 @@ impl Default for LineReader {
     fn default() -> Self {
         LineReader::new()
     }
-}
-
-fn push_bytes(text: &mut Vec<u8>, origin: &mut Vec<(u32, u32)>, bytes: &[u8], at: usize) {
-    text.extend_from_slice(bytes);
-    origin.extend((0..bytes.len()).map(|i| ((at + i) as u32, (at + i + 1) as u32)));
 }
 
 /// One word as `ap_getword_conf` returns it.
@@ -351,7 +398,7 @@ pub fn resolve_env(
                             undefined(name, range);
                         }
                         out.text.extend_from_slice(&text[i..=e]);
-                        out.origin.extend_from_slice(&line.origin[i..=e]);
+                        out.origin.extend((i..=e).map(|k| line.at(k)));
                     }
                 }
                 i = e + 1;
@@ -359,7 +406,7 @@ pub fn resolve_env(
             }
         }
         out.text.push(text[i]);
-        out.origin.push(line.origin[i]);
+        out.origin.push(line.at(i));
         i += 1;
     }
     changed.then_some(out)

@@ -129,6 +129,7 @@ pub fn substitute_line(
             if size >= MACRO_LINE_MAX {
                 return Err("cannot substitute, buffer size too small");
             }
+            line.materialize();
             let range = line.range(pos, pos + name.len());
             line.text
                 .splice(pos..pos + name.len(), repl.iter().copied());
@@ -160,6 +161,7 @@ mod tests {
         Line {
             text: s.as_bytes().to_vec(),
             origin: (0..s.len() as u32).map(|i| (i, i + 1)).collect(),
+            base: 0,
             line: 1,
             start: 0,
             end: s.len() as u32,

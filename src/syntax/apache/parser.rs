@@ -85,6 +85,7 @@ fn parse_config_here(
         expanded_lines: 0,
         depth: 0,
         places: HashMap::new(),
+        current_place: None,
         open_sections: Vec::new(),
     };
     let path = b.sources.path(main).to_path_buf();
@@ -177,6 +178,8 @@ struct Builder<'a> {
     /// httpd's file name and line for each line read, by span, to say where httpd would report
     /// an error.
     places: HashMap<Span, Place>,
+    /// The line being processed and where httpd would name it.
+    current_place: Option<(Span, Place)>,
     /// Canonical names of the sections open around the current line, across files and
     /// conditional bodies (the parents httpd's walk will see).
     open_sections: Vec<Vec<u8>>,
@@ -243,7 +246,10 @@ impl<'a> Builder<'a> {
     /// Records an error, with where httpd would report it.
     fn record(&mut self, err: InputError) {
         let place = match &err.site {
-            crate::diagnostic::ErrorSite::Span(s) => self.places.get(s).cloned(),
+            crate::diagnostic::ErrorSite::Span(s) => match &self.current_place {
+                Some((span, p)) if span == s => Some(p.clone()),
+                _ => self.places.get(s).cloned(),
+            },
             _ => None,
         };
         let place = place.unwrap_or_else(|| match &err.site {
@@ -511,15 +517,19 @@ impl<'a> Builder<'a> {
         name_word.value = name.clone();
         let line_span = self.line_span(&r);
         let seq = self.next_seq();
-        self.places.insert(
-            line_span,
-            Place {
-                file: r.name.clone(),
-                line: r.line.line,
-                seq,
-                walk: false,
-            },
-        );
+        let place = Place {
+            file: r.name.clone(),
+            line: r.line.line,
+            seq,
+            walk: false,
+        };
+        // Openers are remembered (an error can name them later: "was not closed"); any other
+        // line only while it is the current one.
+        let lower = name.to_ascii_lowercase();
+        if lower.first() == Some(&b'<') || lower.starts_with(b"include") || lower == b"use" {
+            self.places.insert(line_span, place.clone());
+        }
+        self.current_place = Some((line_span, place));
         let mut d = Directive {
             name: name_word,
             args: Vec::new(),
@@ -530,7 +540,6 @@ impl<'a> Builder<'a> {
             expansion: r.expansion,
             body: Body::None,
         };
-        let lower = name.to_ascii_lowercase();
         let is_section = name.first() == Some(&b'<');
 
         // Read-time directives.
@@ -1432,6 +1441,7 @@ impl<'a> Builder<'a> {
         for (i, l) in m.lines.iter().enumerate() {
             let mut l = l.clone();
             if l.text.len() > super::MACRO_LINE_MAX - 2 {
+                l.materialize();
                 l.text.truncate(super::MACRO_LINE_MAX - 2);
                 l.origin.truncate(super::MACRO_LINE_MAX - 2);
             }
@@ -1492,17 +1502,7 @@ impl<'a> Builder<'a> {
 
 /// `cfg_trim_line` for a line that comes from a macro text.
 fn trim_line(l: &mut Line) {
-    let lead = l.text.iter().take_while(|&&b| is_space(b)).count();
-    let trail = l.text[lead..]
-        .iter()
-        .rev()
-        .take_while(|&&b| is_space(b))
-        .count();
-    let keep = l.text.len() - trail;
-    l.text.truncate(keep);
-    l.origin.truncate(keep);
-    l.text.drain(..lead);
-    l.origin.drain(..lead);
+    l.trim();
 }
 
 /// Core sections whose handler rejects an empty argument ("directive requires additional
