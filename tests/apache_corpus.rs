@@ -118,6 +118,9 @@ fn debian_tree_every_file_parses_alone_and_with_all_modules() {
             let errors: Vec<String> = error_text(&config, &sources)
                 .into_iter()
                 .filter(|e| !e.contains("Could not open") && !e.contains("No matches"))
+                // With every module taken as compiled in, loading one is refused, as httpd
+                // would.
+                .filter(|e| !e.contains("is built-in and can't be loaded"))
                 .collect();
             assert!(errors.is_empty(), "{}: {errors:?}", f.display());
         }
@@ -221,6 +224,9 @@ fn httpd_docs_and_test_configs_parse_with_placeholders_filled() {
                     .into_iter()
                     // Includes of files the corpus does not hold.
                     .filter(|e| !e.contains("Could not open") && !e.contains("No matches"))
+                    // With every module taken as compiled in, loading one is refused, as httpd
+                    // would.
+                    .filter(|e| !e.contains("is built-in and can't be loaded"))
                     .collect();
                 assert!(errors.is_empty(), "{}: {errors:?}", f.display());
                 count += 1;

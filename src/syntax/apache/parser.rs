@@ -73,6 +73,7 @@ fn parse_config_here(
         defines: options.defines.clone(),
         vars: HashMap::new(),
         env: env.into_iter().collect(),
+        static_modules: modules.clone(),
         modules,
         macros: HashMap::new(),
         macros_used: false,
@@ -162,6 +163,8 @@ struct Builder<'a> {
     vars: HashMap<Vec<u8>, Vec<u8>>,
     env: HashMap<String, Vec<u8>>,
     modules: Vec<String>,
+    /// The modules present without `LoadModule` (compiled in).
+    static_modules: Vec<String>,
     macros: HashMap<Vec<u8>, Macro>,
     /// Whether a `<Macro>` was ever read (`ap_macros != NULL`).
     macros_used: bool,
@@ -799,6 +802,9 @@ impl<'a> Builder<'a> {
                     return err("LoadModule takes two arguments, a module name and the name of a shared object file to load it from");
                 }
                 let m = lossy(&w1.value);
+                if self.static_modules.iter().any(|s| *s == m) {
+                    return err(&format!("module {m} is built-in and can't be loaded"));
+                }
                 if self.has_module(&m) {
                     let span = d.span;
                     self.warn(

@@ -557,3 +557,20 @@ fn never_panics_on_odd_input() {
     }
     let _ = Path::new("x");
 }
+
+#[test]
+fn load_module_rules() {
+    // Verified with apache2 -t: a compiled-in module cannot be loaded; a second LoadModule of
+    // the same module is skipped with a warning.
+    let p = parse("LoadModule log_config_module /x/mod_log_config.so\n");
+    assert_eq!(
+        p.errors(),
+        vec!["module log_config_module is built-in and can't be loaded"]
+    );
+    let p = parse("LoadModule alias_module /x/mod_alias.so\nLoadModule alias_module /x/mod_alias.so\n<IfModule mod_alias.c>\nA 1\n</IfModule>\n");
+    assert!(p.errors().is_empty());
+    assert_eq!(p.warnings(WarningKind::ModuleAlreadyLoaded).len(), 1);
+    assert_eq!(p.flat().last().unwrap(), "A 1");
+    let p = parse("LoadModule alias_module\n");
+    assert!(p.errors()[0].starts_with("LoadModule takes two arguments"));
+}
