@@ -364,6 +364,14 @@ impl<'a> Builder<'a> {
         self.span(r, 0, r.line.text.len())
     }
 
+    fn word_owned(&self, r: &Read, w: RawWord) -> Word {
+        Word {
+            span: self.span(r, w.start, w.end),
+            quote: w.quote,
+            value: w.value,
+        }
+    }
+
     fn word(&self, r: &Read, w: &RawWord) -> Word {
         Word {
             value: w.value.clone(),
@@ -506,18 +514,20 @@ impl<'a> Builder<'a> {
         if first.value.is_empty() && first.quote.is_none() {
             return Ok(());
         }
-        let mut name = first.value.clone();
         let mut raw_args: Vec<u8> = r.line.text[args_at..].to_vec();
-        if name.get(1) != Some(&b'/') {
-            if name.last() == Some(&b'>') {
-                name.pop();
-            }
-            if name.first() == Some(&b'<') && raw_args.is_empty() {
-                raw_args = b">".to_vec();
+        let mut name_word = self.word_owned(&r, first);
+        {
+            let name = &mut name_word.value;
+            if name.get(1) != Some(&b'/') {
+                if name.last() == Some(&b'>') {
+                    name.pop();
+                }
+                if name.first() == Some(&b'<') && raw_args.is_empty() {
+                    raw_args = b">".to_vec();
+                }
             }
         }
-        let mut name_word = self.word(&r, &first);
-        name_word.value = name.clone();
+        let name = name_word.value.clone();
         let line_span = self.line_span(&r);
         let seq = self.next_seq();
         let place = Place {
@@ -528,7 +538,17 @@ impl<'a> Builder<'a> {
         };
         // Openers are remembered (an error can name them later: "was not closed"); any other
         // line only while it is the current one.
-        let lower = name.to_ascii_lowercase();
+        // Lower-cased for the lookup of read-time directives (all shorter than 24 bytes).
+        let mut lower_buf = [0u8; 24];
+        let lower: &[u8] = if name.len() <= lower_buf.len() {
+            let l = &mut lower_buf[..name.len()];
+            l.copy_from_slice(&name);
+            l.make_ascii_lowercase();
+            l
+        } else {
+            b""
+        };
+
         if lower.first() == Some(&b'<') || lower.starts_with(b"include") || lower == b"use" {
             self.places.insert(line_span, place.clone());
         }
@@ -536,7 +556,7 @@ impl<'a> Builder<'a> {
         let mut d = Directive {
             name: name_word,
             args: Vec::new(),
-            raw_args: raw_args.clone(),
+            raw_args,
             span: line_span,
             line: r.line.line,
             seq,
@@ -546,7 +566,7 @@ impl<'a> Builder<'a> {
         let is_section = name.first() == Some(&b'<');
 
         // Read-time directives.
-        match lower.as_slice() {
+        match lower {
             b"<ifmodule" | b"<ifdefine" | b"<iffile" | b"<ifdirective" | b"<ifsection"
             | b"<ifversion" => {
                 return self.conditional(scope, r, d, args_at, &lower);
@@ -741,7 +761,10 @@ impl<'a> Builder<'a> {
     fn args_of(&self, r: &Read, from: usize, to: Option<usize>) -> Vec<Word> {
         let to = to.unwrap_or(r.line.text.len());
         let text = &r.line.text[..to];
-        words(text, from).iter().map(|w| self.word(r, w)).collect()
+        words(text, from)
+            .into_iter()
+            .map(|w| self.word_owned(r, w))
+            .collect()
     }
 
     fn has_module(&self, m: &str) -> bool {
