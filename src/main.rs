@@ -6,11 +6,14 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use deploy_audit::check::{check, CheckRequest};
-use deploy_audit::cli::{CheckArgs, CheckFormat, Cli, ColorChoice, Command, FailOn, ParseArgs};
+use deploy_audit::cli::{
+    CheckArgs, CheckFormat, Cli, ColorChoice, Command, ConfigKind, FailOn, ParseArgs,
+};
 use deploy_audit::diagnostic::Severity;
-use deploy_audit::report::{json, nginx_tree, text::TextRenderer};
+use deploy_audit::discover::{classify, InputKind};
+use deploy_audit::report::{apache_tree, json, nginx_tree, text::TextRenderer};
 use deploy_audit::source::SourceMap;
-use deploy_audit::syntax::nginx;
+use deploy_audit::syntax::{apache, nginx};
 
 const EXIT_CLEAN: u8 = 0;
 const EXIT_FINDINGS: u8 = 1;
@@ -58,6 +61,7 @@ fn run_check(args: CheckArgs) -> io::Result<u8> {
         nginx: args.nginx,
         apache: args.apache,
         settings: args.settings,
+        apache_options: args.apache_options.options(),
     };
     let outcome = check(&request);
     let stdout = io::stdout();
@@ -122,24 +126,52 @@ fn run_check(args: CheckArgs) -> io::Result<u8> {
 
 fn run_parse(args: ParseArgs) -> io::Result<u8> {
     let mut sources = SourceMap::new();
-    let parsed = if args.single_file {
-        nginx::parse_single_file(&mut sources, &args.file)
-    } else {
-        nginx::parse_path(&mut sources, &args.file)
-    };
-    let config = match parsed {
-        Ok(config) => config,
+    let id = match sources.read(&args.file) {
+        Ok(id) => id,
         Err(e) => {
-            eprintln!("error: {}", e.one_line(&sources));
+            eprintln!("error: {}: {e}", args.file.display());
             return Ok(EXIT_FAILURE);
         }
     };
-    let opts = nginx_tree::TreeOptions {
+    // The kind: as given, else from the content (nginx when it cannot be told).
+    let kind = args
+        .kind
+        .unwrap_or_else(|| match classify(&args.file, &sources.file(id).bytes) {
+            Some(InputKind::Apache) => ConfigKind::Apache,
+            _ => ConfigKind::Nginx,
+        });
+    let tree_opts = nginx_tree::TreeOptions {
         include_comments: args.include_comments,
         combine: args.combine,
         single_file: args.single_file,
     };
-    let doc = nginx_tree::to_json(&config, &sources, opts);
+    let (doc, errors) = match kind {
+        ConfigKind::Nginx => {
+            let config = if args.single_file {
+                Ok(nginx::parse_file_without_includes(&mut sources, id))
+            } else {
+                nginx::parse_file(&mut sources, id)
+            };
+            let config = match config {
+                Ok(config) => config,
+                Err(e) => {
+                    eprintln!("error: {}", e.one_line(&sources));
+                    return Ok(EXIT_FAILURE);
+                }
+            };
+            (
+                nginx_tree::to_json(&config, &sources, tree_opts),
+                config.errors,
+            )
+        }
+        ConfigKind::Apache => {
+            let config = apache::parse_file(&mut sources, id, &args.apache.options());
+            (
+                apache_tree::to_json(&config, &sources, tree_opts),
+                config.errors,
+            )
+        }
+    };
     {
         let stdout = io::stdout();
         let mut out = stdout.lock();
@@ -147,14 +179,14 @@ fn run_parse(args: ParseArgs) -> io::Result<u8> {
         writeln!(out)?;
         out.flush()?;
     }
-    if config.errors.is_empty() {
+    if errors.is_empty() {
         return Ok(EXIT_CLEAN);
     }
     let color = use_color(args.color, io::stderr().is_terminal());
     let mut renderer = TextRenderer::new(&sources, color);
     let stderr = io::stderr();
     let mut err = stderr.lock();
-    for e in &config.errors {
+    for e in &errors {
         renderer.error(&mut err, e)?;
     }
     Ok(EXIT_FAILURE)

@@ -1,6 +1,7 @@
 //! Rendering: findings and errors, already decided, turned into text for people (ariadne) or
 //! data for programs (JSON). Nothing here decides what is wrong or how much it matters.
 
+pub mod apache_tree;
 pub mod json;
 pub mod nginx_tree;
 pub mod text;
