@@ -165,16 +165,16 @@ fn run_full(
     }
     let conf = dir.path().join("nginx.conf");
     std::fs::write(&conf, config(body, dir.path(), ports)).unwrap();
-    let mut request = CheckRequest {
+    let mut audit = CheckRequest {
         nginx: vec![conf],
         ..CheckRequest::default()
     };
     if let Some(s) = settings {
         let p = dir.path().join("settings.yaml");
         std::fs::write(&p, s.replace("{DIR}", &dir.path().display().to_string())).unwrap();
-        request.settings.push(p);
+        audit.settings.push(p);
     }
-    let outcome = check(&request);
+    let outcome = check(&audit);
     assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
     let findings = outcome.findings.iter().map(|f| f.rule).collect();
     let _nginx = Nginx::start(dir.path(), &ports[..2]);
