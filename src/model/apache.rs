@@ -10,6 +10,8 @@
 //! - headers: `Header [always] set`, `RequestHeader set|unset`, `ProxyPreserveHost` (off: the
 //!   backend's own name as Host), and mod_proxy_http's own `X-Forwarded-For/-Host/-Server`.
 
+use std::sync::Arc;
+
 use crate::source::{SourceMap, Span};
 use crate::syntax::apache::{Config, Directive};
 
@@ -638,10 +640,10 @@ fn route(l: &Level, path: PathMatch, span: Span, action: Option<Action>) -> Rout
         path,
         span,
         action,
-        headers: l.headers.clone(),
-        upstream_headers: upstream_headers(l),
+        headers: Arc::new(l.headers.clone()),
+        upstream_headers: Arc::new(upstream_headers(l)),
         lists_directories: None,
-        error_pages: l.error_pages.clone(),
+        error_pages: Arc::new(l.error_pages.clone()),
         script_handlers: Vec::new(),
         overrides_allowed: None,
         max_body_size: l.max_body,

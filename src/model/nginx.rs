@@ -10,6 +10,8 @@
 
 use std::net::IpAddr;
 
+use std::sync::Arc;
+
 use crate::source::{SourceMap, Span};
 use crate::syntax::nginx::{Config, Directive};
 
@@ -19,14 +21,29 @@ use super::server::{
 };
 
 /// What a level (http, server, location) passes down to the levels inside it.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 struct Inherited {
     root: Option<(String, Span)>,
-    headers: Vec<Header>,
-    upstream_headers: Option<Vec<UpstreamHeader>>,
+    /// Shared, not copied, by the levels that inherit them.
+    headers: Arc<Vec<Header>>,
+    /// What `proxy_pass` sends here, nginx's defaults included.
+    upstream_headers: Arc<Vec<UpstreamHeader>>,
     autoindex: Option<Span>,
-    error_pages: Vec<(u16, Span)>,
+    error_pages: Arc<Vec<(u16, Span)>>,
     max_body_size: Option<(u64, Span)>,
+}
+
+impl Default for Inherited {
+    fn default() -> Inherited {
+        Inherited {
+            root: None,
+            headers: Arc::default(),
+            upstream_headers: Arc::new(with_proxy_defaults(Vec::new())),
+            autoindex: None,
+            error_pages: Arc::default(),
+            max_body_size: None,
+        }
+    }
 }
 
 /// Builds the model of every `http` block of a configuration. A fragment whose top level holds
@@ -81,9 +98,20 @@ fn level(directives: &[&Directive], sources: &SourceMap, parent: &Inherited) -> 
         if d.is_entry {
             continue;
         }
-        let name = d.name().text(sources);
+        let name = d.name().value(sources);
+        if !matches!(
+            name.as_ref(),
+            b"root"
+                | b"add_header"
+                | b"proxy_set_header"
+                | b"error_page"
+                | b"client_max_body_size"
+                | b"autoindex"
+        ) {
+            continue;
+        }
         let a = args(d, sources);
-        match name.as_ref() {
+        match std::str::from_utf8(&name).unwrap_or_default() {
             "root" if a.len() == 1 => out.root = Some((a[0].clone(), d.span())),
             "add_header" if a.len() >= 2 => own_headers.push(Header {
                 name: a[0].to_ascii_lowercase(),
@@ -115,14 +143,14 @@ fn level(directives: &[&Directive], sources: &SourceMap, parent: &Inherited) -> 
         }
     }
     if !own_headers.is_empty() {
-        out.headers = own_headers;
+        out.headers = Arc::new(own_headers);
     }
     if !own_upstream.is_empty() {
-        out.upstream_headers = Some(own_upstream);
+        out.upstream_headers = Arc::new(with_proxy_defaults(own_upstream));
     }
     // ngx_http_core_merge_loc_conf: error pages inherit only into a level without its own.
     if !own_error_pages.is_empty() {
-        out.error_pages = own_error_pages;
+        out.error_pages = Arc::new(own_error_pages);
     }
     out
 }
@@ -144,10 +172,9 @@ pub(crate) fn parse_size(text: &str) -> Option<u64> {
     n.checked_mul(scale)
 }
 
-/// The headers nginx sends upstream for `proxy_pass`: the inherited or own list, plus the
-/// defaults for what it does not set.
-fn effective_upstream(inherited: &Inherited) -> Vec<UpstreamHeader> {
-    let mut list = inherited.upstream_headers.clone().unwrap_or_default();
+/// The headers nginx sends upstream for `proxy_pass`: a level's list, plus the defaults for
+/// what it does not set.
+fn with_proxy_defaults(mut list: Vec<UpstreamHeader>) -> Vec<UpstreamHeader> {
     for (name, value) in [("host", "$proxy_host"), ("connection", "close")] {
         if !list.iter().any(|h| h.name == name) {
             list.push(UpstreamHeader {
@@ -224,7 +251,7 @@ fn virtual_host(
         span,
         action: content_action(body, sources, &here, false),
         headers: here.headers.clone(),
-        upstream_headers: effective_upstream(&here),
+        upstream_headers: here.upstream_headers.clone(),
         lists_directories: here.autoindex,
         error_pages: here.error_pages.clone(),
         script_handlers: Vec::new(),
@@ -477,7 +504,7 @@ fn location(
             .to(d.args().last().map_or(d.name().span(), |w| w.span())),
         action,
         headers: here.headers.clone(),
-        upstream_headers: effective_upstream(&here),
+        upstream_headers: here.upstream_headers.clone(),
         lists_directories: here.autoindex,
         error_pages: here.error_pages.clone(),
         script_handlers: Vec::new(),

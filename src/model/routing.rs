@@ -4,17 +4,32 @@
 //! prefix is `^~`, the regex locations of the level are then tried in configuration order, and
 //! the first that matches wins (its own nested locations searched in turn).
 
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
 use regex::{Regex, RegexBuilder};
 
 use super::server::{PathMatch, Route, VirtualHost};
 
 /// Compiles a location regex the way nginx's PCRE would read it, case-insensitively for `~*`.
-/// Patterns the `regex` crate cannot read (look-around, back-references) give `None`.
+/// Patterns the `regex` crate cannot read (look-around, back-references) give `None`. Compiled
+/// once per pattern: rules route many probe paths through the same locations.
 pub fn compile(pattern: &str, caseless: bool) -> Option<Regex> {
-    RegexBuilder::new(pattern)
-        .case_insensitive(caseless)
-        .build()
-        .ok()
+    type Cache = HashMap<(String, bool), Option<Regex>>;
+    static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut cache = cache
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    cache
+        .entry((pattern.to_string(), caseless))
+        .or_insert_with(|| {
+            RegexBuilder::new(pattern)
+                .case_insensitive(caseless)
+                .build()
+                .ok()
+        })
+        .clone()
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -7,6 +7,7 @@
 
 use std::fmt;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use crate::source::Span;
 
@@ -244,15 +245,16 @@ pub struct Route {
     /// What a request ending here gets; `None` when nothing is configured (nginx then serves
     /// files from the inherited root).
     pub action: Option<Action>,
-    /// Response headers in effect, after the server's inheritance rules.
-    pub headers: Vec<Header>,
+    /// Response headers in effect, after the server's inheritance rules (shared between the
+    /// routes that inherit the same list).
+    pub headers: Arc<Vec<Header>>,
     /// Headers sent upstream when the action proxies, after inheritance and with defaults.
-    pub upstream_headers: Vec<UpstreamHeader>,
+    pub upstream_headers: Arc<Vec<UpstreamHeader>>,
     /// `autoindex on` in effect.
     pub lists_directories: Option<Span>,
     /// Status codes answered with the site's own page (nginx `error_page`, httpd
     /// `ErrorDocument`), with where each is set.
-    pub error_pages: Vec<(u16, Span)>,
+    pub error_pages: Arc<Vec<(u16, Span)>>,
     /// The largest request body accepted, in bytes (`0`: unlimited), and where it is set;
     /// `None`: the server's default (nginx 1 MiB, httpd 1 GiB).
     pub max_body_size: Option<(u64, Span)>,

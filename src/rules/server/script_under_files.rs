@@ -65,8 +65,16 @@ fn files_locations<'r>(routes: &'r [Route], out: &mut Vec<&'r Route>) {
     }
 }
 
+/// Whether any route of the host can execute a script at all (most Django hosts have none, and
+/// then no probe needs routing).
+fn may_execute(routes: &[Route]) -> bool {
+    routes.iter().any(|r| {
+        executes(r.action.as_ref()) || !r.script_handlers.is_empty() || may_execute(&r.children)
+    })
+}
+
 fn check_host(host: &VirtualHost, out: &mut Vec<Finding>) {
-    if host.first.is_some() {
+    if host.first.is_some() || !may_execute(&host.routes) {
         return;
     }
     let mut files = Vec::new();

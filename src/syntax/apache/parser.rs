@@ -968,7 +968,12 @@ impl<'a> Builder<'a> {
             if cmd.first() == Some(&b'<') {
                 if cmd.get(1) == Some(&b'/') {
                     cmd.pop();
-                    if !cmd[2..].eq_ignore_ascii_case(&directive[1..]) {
+                    // A bare `</`: httpd compares what lies past its end, the empty string.
+                    if !cmd
+                        .get(2..)
+                        .unwrap_or_default()
+                        .eq_ignore_ascii_case(&directive[1..])
+                    {
                         return Err(InputError::at(
                             opener,
                             format!(
