@@ -31,6 +31,12 @@ pub struct CheckOutcome {
 }
 
 pub fn check(request: &CheckRequest) -> CheckOutcome {
+    check_with(request, &rules::registry())
+}
+
+/// [`check`] with the given rules instead of the registry (already filtered by `--select` and
+/// `--ignore`; tests pass synthetic ones).
+pub fn check_with(request: &CheckRequest, rules: &[rules::Rule]) -> CheckOutcome {
     let mut out = CheckOutcome {
         sources: SourceMap::new(),
         findings: Vec::new(),
@@ -94,7 +100,7 @@ pub fn check(request: &CheckRequest) -> CheckOutcome {
         sources: &out.sources,
         nginx: &nginx_configs,
     };
-    out.findings = rules::run(&ctx);
+    out.findings = rules::run_rules(&ctx, rules);
     out
 }
 
