@@ -63,6 +63,16 @@ fn non_empty<'a>(candidates: &[&'a str]) -> &'a str {
         .unwrap_or("deploy-audit rule")
 }
 
+/// `security` and the rule's group, once each (SARIF requires unique tags).
+fn tags(id: &str) -> Vec<&str> {
+    let mut tags = vec!["security"];
+    let group = docs::group(id);
+    if !tags.contains(&group) {
+        tags.push(group);
+    }
+    tags
+}
+
 /// A `reportingDescriptor` for a registered rule.
 pub fn rule_descriptor(rule: &RuleMeta) -> Value {
     let short = non_empty(&[rule.summary, rule.name, rule.id]);
@@ -84,7 +94,7 @@ pub fn rule_descriptor(rule: &RuleMeta) -> Value {
         "help": { "text": help_md, "markdown": help_md },
         "defaultConfiguration": { "level": level(rule.severity) },
         "properties": {
-            "tags": ["security", docs::group(rule.id)],
+            "tags": tags(rule.id),
             "precision": "high",
             "security-severity": security_severity(rule.severity),
         },
@@ -102,7 +112,7 @@ fn unregistered_descriptor(f: &Finding) -> Value {
         "help": { "text": short },
         "defaultConfiguration": { "level": level(f.severity) },
         "properties": {
-            "tags": ["security", docs::group(f.rule)],
+            "tags": tags(f.rule),
             "security-severity": security_severity(f.severity),
         },
     })
