@@ -1,0 +1,153 @@
+//! Generated documentation must be current: `docs/rules/` (one page per rule and an index, from
+//! the rules' doc comments) and `docs/man/deploy-audit.1` (from the clap definition). Run
+//! `UPDATE_DOCS=1 cargo test --test docs` to regenerate them, as insta's `INSTA_UPDATE` does
+//! for snapshots.
+
+mod synthetic;
+
+use std::path::{Path, PathBuf};
+
+use deploy_audit::commands;
+use deploy_audit::rules::{self, docs};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn updating() -> bool {
+    std::env::var_os("UPDATE_DOCS").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+#[test]
+fn rule_docs_are_current() {
+    let dir = repo().join("docs/rules");
+    let registry = rules::registry();
+    let metas = rules::metas(&registry);
+    if updating() {
+        docs::write(&dir, &metas).unwrap();
+    }
+    let stale = docs::stale(&dir, &metas);
+    assert!(
+        stale.is_empty(),
+        "docs/rules/ is out of date ({}); regenerate it with `UPDATE_DOCS=1 cargo test --test docs`",
+        stale.join(", ")
+    );
+}
+
+#[test]
+fn man_page_is_current() {
+    let path = repo().join("docs/man/deploy-audit.1");
+    let page = commands::man_page().unwrap();
+    if updating() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &page).unwrap();
+    }
+    let current = std::fs::read(&path).unwrap_or_default();
+    assert!(
+        current == page,
+        "docs/man/deploy-audit.1 is out of date; regenerate it with `UPDATE_DOCS=1 cargo test --test docs`"
+    );
+}
+
+fn read(dir: &Path, name: &str) -> String {
+    std::fs::read_to_string(dir.join(name)).unwrap()
+}
+
+#[test]
+fn generated_pages_for_a_synthetic_registry() {
+    let dir = tempfile::tempdir().unwrap();
+    let metas = synthetic::metas();
+    assert_eq!(docs::stale(dir.path(), &metas).len(), 4, "all missing");
+    docs::write(dir.path(), &metas).unwrap();
+    assert!(docs::stale(dir.path(), &metas).is_empty());
+
+    let index = read(dir.path(), "README.md");
+    assert!(index.contains("## `TST`"), "{index}");
+    assert!(index.contains("## `security`"), "{index}");
+    assert!(
+        index.contains(
+            "| [TST001](TST001.md) | server-tokens-on | warning | nginx discloses its version |"
+        ),
+        "{index}"
+    );
+    let page = read(dir.path(), "TST001.md");
+    assert!(page.contains("# TST001: server-tokens-on\n"), "{page}");
+    assert!(page.contains("- Severity: warning\n"), "{page}");
+    assert!(page.contains("`--select TST`"), "{page}");
+    for heading in docs::REQUIRED_SECTIONS {
+        assert!(
+            page.contains(&format!("\n## {heading}\n")),
+            "{heading}: {page}"
+        );
+    }
+    assert!(page.contains("```nginx\nserver_tokens on;\n```"), "{page}");
+
+    // Edited, extra and missing pages are all reported, and `write` repairs them.
+    std::fs::write(dir.path().join("TST001.md"), "edited").unwrap();
+    std::fs::write(dir.path().join("OLD001.md"), "a removed rule").unwrap();
+    std::fs::remove_file(dir.path().join("TST002.md")).unwrap();
+    assert_eq!(
+        docs::stale(dir.path(), &metas),
+        [
+            "OLD001.md has no rule",
+            "TST001.md is stale",
+            "TST002.md is missing"
+        ]
+    );
+    docs::write(dir.path(), &metas).unwrap();
+    assert!(docs::stale(dir.path(), &metas).is_empty());
+    assert!(!dir.path().join("OLD001.md").exists());
+}
+
+#[test]
+fn explain_and_rules_for_a_synthetic_registry() {
+    let metas = synthetic::metas();
+    let text = docs::explain(metas[0]);
+    assert!(
+        text.starts_with(
+            "# TST001 (server-tokens-on) — nginx discloses its version\n\nSeverity: warning."
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n## Why it matters\nThe version is an attacker's shortcut.\n"),
+        "{text}"
+    );
+    let table = docs::table(&metas);
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 4);
+    assert!(lines[0].starts_with("ID "), "{table}");
+    assert!(
+        lines[1].starts_with("TST001         server-tokens-on  warning   nginx discloses"),
+        "{table}"
+    );
+    let json = docs::json(&metas);
+    assert_eq!(json["rules"][2]["id"], "security.T001");
+    assert_eq!(json["rules"][2]["group"], "security");
+    assert_eq!(json["rules"][2]["severity"], "info");
+    assert!(json["rules"][0]["docs"]
+        .as_str()
+        .unwrap()
+        .starts_with("## What it checks\n"));
+
+    // The commands themselves, with the synthetic registry.
+    use deploy_audit::cli::{ExplainArgs, RulesArgs, RulesFormat};
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let args = ExplainArgs {
+        rule: "plain-listen".into(),
+    };
+    assert_eq!(
+        commands::explain(&args, &metas, &mut out, &mut err).unwrap(),
+        0
+    );
+    assert!(String::from_utf8(out)
+        .unwrap()
+        .starts_with("# security.T001 (plain-listen)"));
+    let mut out = Vec::new();
+    let args = RulesArgs {
+        format: RulesFormat::Json,
+    };
+    assert_eq!(commands::list_rules(&args, &metas, &mut out).unwrap(), 0);
+    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(doc["rules"].as_array().unwrap().len(), 3);
+}
