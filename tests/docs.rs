@@ -151,3 +151,51 @@ fn explain_and_rules_for_a_synthetic_registry() {
     let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(doc["rules"].as_array().unwrap().len(), 3);
 }
+
+/// Every `deploy-audit …` command line in the README and the pre-commit hooks parses with the
+/// real command-line definition, so the examples cannot rot.
+#[test]
+fn documented_command_lines_parse() {
+    use clap::Parser;
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let mut commands = Vec::new();
+    for line in readme.lines() {
+        let mut l = line.trim();
+        for prefix in ["- ", "run: "] {
+            l = l.strip_prefix(prefix).unwrap_or(l).trim();
+        }
+        if !l.starts_with("deploy-audit ") {
+            continue;
+        }
+        let end = [" #", " >", " |", "`"]
+            .iter()
+            .filter_map(|m| l.find(m))
+            .min()
+            .unwrap_or(l.len());
+        commands.push(l[..end].to_string());
+    }
+    assert!(commands.len() >= 8, "{commands:#?}");
+
+    let hooks: serde_json::Value = serde_yaml::from_str(
+        &std::fs::read_to_string(repo().join(".pre-commit-hooks.yaml")).unwrap(),
+    )
+    .unwrap();
+    for hook in hooks.as_array().unwrap() {
+        let mut line = hook["entry"].as_str().unwrap().to_string();
+        for a in hook["args"].as_array().unwrap() {
+            line.push(' ');
+            line.push_str(a.as_str().unwrap());
+        }
+        commands.push(line);
+    }
+    for c in &commands {
+        // `deploy-audit check [PATH...]`-style synopses are not commands.
+        if c.contains('[') || c.contains("...") {
+            continue;
+        }
+        let argv: Vec<&str> = c.split_whitespace().collect();
+        if let Err(e) = deploy_audit::cli::Cli::try_parse_from(&argv) {
+            panic!("`{c}` does not parse: {e}");
+        }
+    }
+}
