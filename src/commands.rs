@@ -28,6 +28,9 @@ pub struct Env {
     pub no_color: bool,
     /// Paths in CI formats are made relative to this directory.
     pub cwd: PathBuf,
+    /// `$GITHUB_STEP_SUMMARY`: with `--format github`, a Markdown table of every finding is
+    /// appended to it (annotations are capped per step).
+    pub step_summary: Option<PathBuf>,
 }
 
 impl Env {
@@ -38,6 +41,9 @@ impl Env {
             terminal: io::stdout().is_terminal(),
             no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
             cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+            step_summary: std::env::var_os("GITHUB_STEP_SUMMARY")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
         }
     }
 }
@@ -129,6 +135,16 @@ pub fn check(
         None => render(args.format, &report, color, out)?,
     }
     out.flush()?;
+    if let (CheckFormat::Github, Some(path)) = (args.format, &env.step_summary) {
+        let context = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", path.display()));
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(context)?;
+        file.write_all(github::step_summary(&report).as_bytes())
+            .map_err(context)?;
+    }
     Ok(exit_code(
         &outcome.findings,
         !outcome.errors.is_empty(),

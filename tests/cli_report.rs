@@ -11,7 +11,9 @@ use serde_json::Value;
 
 fn bin(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("deploy-audit").unwrap();
-    cmd.env_remove("NO_COLOR").current_dir(dir);
+    cmd.env_remove("NO_COLOR")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .current_dir(dir);
     cmd
 }
 

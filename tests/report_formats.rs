@@ -24,11 +24,17 @@ fn env(root: &Path) -> Env {
         terminal: false,
         no_color: false,
         cwd: root.to_path_buf(),
+        step_summary: None,
     }
 }
 
 /// Runs `deploy-audit check ARGS…` with the synthetic rules, paths relative to `root`.
 fn check_in(root: &Path, args: &[&str]) -> Run {
+    check_in_env(root, args, None)
+}
+
+/// [`check_in`] with `$GITHUB_STEP_SUMMARY` set to a file.
+fn check_in_env(root: &Path, args: &[&str], step_summary: Option<&Path>) -> Run {
     let argv: Vec<String> = ["deploy-audit", "check"]
         .iter()
         .map(|s| s.to_string())
@@ -45,8 +51,9 @@ fn check_in(root: &Path, args: &[&str]) -> Run {
         unreachable!()
     };
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code =
-        commands::check(&args, synthetic::registry(), &env(root), &mut out, &mut err).unwrap();
+    let mut env = env(root);
+    env.step_summary = step_summary.map(Path::to_path_buf);
+    let code = commands::check(&args, synthetic::registry(), &env, &mut out, &mut err).unwrap();
     Run {
         code,
         out: String::from_utf8(out).unwrap(),
@@ -302,6 +309,37 @@ fn github_annotations_are_escaped_and_respect_the_column_rule() {
         lines[4],
         "::notice title=deploy-audit::1 error(s), 2 warning(s), 1 info; 0 input error(s)"
     );
+}
+
+#[test]
+fn github_appends_a_job_summary_when_github_step_summary_is_set() {
+    let dir = tree();
+    let summary = dir.path().join("summary.md");
+    std::fs::write(&summary, "earlier step\n").unwrap();
+    let run = check_in_env(
+        dir.path(),
+        &["--format", "github", "nginx.conf"],
+        Some(&summary),
+    );
+    assert_eq!(run.code, 1);
+    let text = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        text.starts_with("earlier step\n## deploy-audit\n\n1 error(s), 2 warning(s)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("| error | TST002 media-location | `nginx.conf:6:9` | media files are served by the application's domain |\n"),
+        "{text}"
+    );
+    assert_eq!(text.matches("| warning | TST001").count(), 2, "{text}");
+    // Other formats leave it alone.
+    let before = std::fs::read_to_string(&summary).unwrap();
+    check_in_env(
+        dir.path(),
+        &["--format", "sarif", "nginx.conf"],
+        Some(&summary),
+    );
+    assert_eq!(std::fs::read_to_string(&summary).unwrap(), before);
 }
 
 #[test]

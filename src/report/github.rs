@@ -99,6 +99,72 @@ pub fn write(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     )
 }
 
+/// Escapes text for a Markdown table cell.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace(['\r', '\n'], " ")
+}
+
+/// Most rows the job summary lists (GitHub caps a step summary at 1 MiB).
+const SUMMARY_ROWS: usize = 1000;
+
+/// A Markdown job summary (for `$GITHUB_STEP_SUMMARY`): the summary line and a table of every
+/// input error and finding, which annotations alone cannot show past GitHub's per-step limits.
+pub fn step_summary(report: &Report) -> String {
+    let mut out = String::from("## deploy-audit\n\n");
+    out.push_str(&super::text::summary_line(report.findings, report.errors));
+    out.push_str("\n\n");
+    if report.findings.is_empty() && report.errors.is_empty() {
+        return out;
+    }
+    out.push_str("| severity | rule | location | message |\n|---|---|---|---|\n");
+    let mut rows = 0;
+    for e in report.errors {
+        let place = match &e.site {
+            ErrorSite::Span(span) => {
+                let l = report.sources.location(*span);
+                format!(
+                    "{}:{}:{}",
+                    report_path(&l.path, report.root).as_str(),
+                    l.line,
+                    l.column
+                )
+            }
+            ErrorSite::Path(p) => report_path(p, report.root).as_str().to_string(),
+            ErrorSite::None => String::new(),
+        };
+        out.push_str(&format!(
+            "| input error | | `{}` | {} |\n",
+            cell(&place),
+            cell(&e.message)
+        ));
+        rows += 1;
+    }
+    let mut findings: Vec<&Finding> = report.findings.iter().collect();
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    for f in findings {
+        if rows == SUMMARY_ROWS {
+            out.push_str(&format!(
+                "\n{} more not listed.\n",
+                report.findings.len() + report.errors.len() - rows
+            ));
+            break;
+        }
+        let l = report.sources.location(f.primary.span);
+        out.push_str(&format!(
+            "| {} | {} {} | `{}:{}:{}` | {} |\n",
+            f.severity,
+            f.rule,
+            f.name,
+            cell(report_path(&l.path, report.root).as_str()),
+            l.line,
+            l.column,
+            cell(&f.message)
+        ));
+        rows += 1;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
