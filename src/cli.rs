@@ -31,8 +31,15 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Print a shell completion script (e.g. `deploy-audit completions bash > /etc/bash_completion.d/deploy-audit`).
     Completions(CompletionsArgs),
-    /// Print the man page (roff), e.g. `deploy-audit man > deploy-audit.1`.
-    Man,
+    /// Print a man page (roff): `deploy-audit man > deploy-audit.1`, `deploy-audit man check >
+    /// deploy-audit-check.1`.
+    Man(ManArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ManArgs {
+    /// The subcommand whose page to print (`deploy-audit-SUBCOMMAND(1)`); the main page without.
+    pub subcommand: Option<String>,
 }
 
 #[derive(clap::Args, Debug)]

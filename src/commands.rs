@@ -229,16 +229,48 @@ pub fn completions(shell: clap_complete::Shell, out: &mut dyn Write) -> io::Resu
     Ok(EXIT_CLEAN)
 }
 
-/// The man page (roff) of the command line, as clap describes it.
-pub fn man_page() -> io::Result<Vec<u8>> {
+/// The man pages (roff) of the command line, as clap describes it: `deploy-audit.1`, then
+/// `deploy-audit-SUBCOMMAND.1` for each subcommand, as (file name, page).
+pub fn man_pages() -> io::Result<Vec<(String, Vec<u8>)>> {
+    let cmd = Cli::command();
+    let mut pages = Vec::new();
     let mut buf = Vec::new();
-    clap_mangen::Man::new(Cli::command()).render(&mut buf)?;
-    Ok(buf)
+    clap_mangen::Man::new(cmd.clone()).render(&mut buf)?;
+    pages.push(("deploy-audit.1".to_string(), buf));
+    for sub in cmd.get_subcommands() {
+        let name = format!("deploy-audit-{}", sub.get_name());
+        let sub = sub
+            .clone()
+            .display_name(name.clone())
+            .bin_name(format!("deploy-audit {}", sub.get_name()));
+        let mut buf = Vec::new();
+        clap_mangen::Man::new(sub)
+            .source(format!("deploy-audit {}", env!("CARGO_PKG_VERSION")))
+            .render(&mut buf)?;
+        pages.push((format!("{name}.1"), buf));
+    }
+    Ok(pages)
 }
 
-/// `deploy-audit man`.
-pub fn man(out: &mut dyn Write) -> io::Result<u8> {
-    out.write_all(&man_page()?)?;
-    out.flush()?;
-    Ok(EXIT_CLEAN)
+/// `deploy-audit man [SUBCOMMAND]`: 2 for an unknown subcommand.
+pub fn man(subcommand: Option<&str>, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    let wanted = match subcommand {
+        None => "deploy-audit.1".to_string(),
+        Some(s) => format!("deploy-audit-{s}.1"),
+    };
+    match man_pages()?.into_iter().find(|(name, _)| *name == wanted) {
+        Some((_, page)) => {
+            out.write_all(&page)?;
+            out.flush()?;
+            Ok(EXIT_CLEAN)
+        }
+        None => {
+            writeln!(
+                err,
+                "deploy-audit: no subcommand `{}`",
+                subcommand.unwrap_or_default()
+            )?;
+            Ok(EXIT_FAILURE)
+        }
+    }
 }

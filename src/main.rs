@@ -39,7 +39,7 @@ fn main() -> ExitCode {
             commands::explain(&args, &rules::metas(&rules::registry()), &mut out, &mut err)
         }
         Command::Completions(args) => commands::completions(args.shell, &mut out),
-        Command::Man => commands::man(&mut out),
+        Command::Man(args) => commands::man(args.subcommand.as_deref(), &mut out, &mut err),
     };
     match result {
         Ok(code) => ExitCode::from(code),

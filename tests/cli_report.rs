@@ -297,6 +297,21 @@ fn completions_for_every_shell_and_the_man_page() {
     assert_eq!(code, 0);
     assert!(out.contains(".TH deploy-audit 1"), "{out}");
     assert!(out.contains("completions"), "{out}");
+    let (code, out, _) = run(dir.path(), &["man", "check"]);
+    assert_eq!(code, 0);
+    assert!(out.contains(".TH deploy-audit-check 1"), "{out}");
+    for flag in [
+        "\\-\\-format",
+        "\\-\\-output",
+        "\\-\\-select",
+        "\\-\\-ignore",
+        "sarif",
+    ] {
+        assert!(out.contains(flag), "{flag}: {out}");
+    }
+    let (code, _, err) = run(dir.path(), &["man", "nope"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no subcommand `nope`"), "{err}");
 }
 
 #[test]

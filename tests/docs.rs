@@ -35,18 +35,34 @@ fn rule_docs_are_current() {
 }
 
 #[test]
-fn man_page_is_current() {
-    let path = repo().join("docs/man/deploy-audit.1");
-    let page = commands::man_page().unwrap();
+fn man_pages_are_current() {
+    let dir = repo().join("docs/man");
+    let pages = commands::man_pages().unwrap();
     if updating() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, &page).unwrap();
+        std::fs::create_dir_all(&dir).unwrap();
+        for e in std::fs::read_dir(&dir).unwrap().flatten() {
+            std::fs::remove_file(e.path()).unwrap();
+        }
+        for (name, page) in &pages {
+            std::fs::write(dir.join(name), page).unwrap();
+        }
     }
-    let current = std::fs::read(&path).unwrap_or_default();
-    assert!(
-        current == page,
-        "docs/man/deploy-audit.1 is out of date; regenerate it with `UPDATE_DOCS=1 cargo test --test docs`"
-    );
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    on_disk.sort();
+    let mut expected: Vec<String> = pages.iter().map(|(n, _)| n.clone()).collect();
+    expected.sort();
+    let fix = "regenerate them with `UPDATE_DOCS=1 cargo test --test docs`";
+    assert_eq!(on_disk, expected, "docs/man/ has other pages; {fix}");
+    for (name, page) in &pages {
+        let current = std::fs::read(dir.join(name)).unwrap_or_default();
+        assert!(current == *page, "docs/man/{name} is out of date; {fix}");
+    }
 }
 
 fn read(dir: &Path, name: &str) -> String {

@@ -447,7 +447,14 @@ fn junit_has_a_suite_per_file_and_a_failure_per_finding() {
     assert_eq!(suites[0].attribute("name"), Some("nginx.conf"));
     let cases: Vec<_> = suites[0].children().filter(|n| n.is_element()).collect();
     assert_eq!(cases.len(), 4);
-    assert_eq!(cases[0].attribute("name"), Some("TST001 server-tokens-on"));
+    assert_eq!(
+        cases[0].attribute("name"),
+        Some("TST001 server-tokens-on at 3:5")
+    );
+    assert_eq!(
+        cases[3].attribute("name"),
+        Some("TST001 server-tokens-on at 9:9")
+    );
     assert_eq!(cases[0].attribute("line"), Some("3"));
     let failure = cases[0].first_element_child().unwrap();
     assert_eq!(failure.tag_name().name(), "failure");

@@ -1,6 +1,6 @@
 //! `check --format junit`: JUnit XML as linters write it (the Jenkins schema's subset that
 //! GitLab and most CI systems read): one `<testsuite>` per file with one failing `<testcase>`
-//! per finding; input errors are `<error>` test cases in a `deploy-audit input errors` suite;
+//! per finding (named by rule and position, so no two share a name); input errors are `<error>` test cases in a `deploy-audit input errors` suite;
 //! a clean run is one passing test case, so CI shows "1 passed" rather than nothing.
 
 use std::collections::BTreeMap;
@@ -92,9 +92,11 @@ pub fn document(report: &Report) -> String {
             }
             let _ = writeln!(
                 out,
-                "    <testcase name=\"{} {}\" classname=\"{}\" file=\"{}\" line=\"{}\">\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    </testcase>",
+                "    <testcase name=\"{} {} at {}:{}\" classname=\"{}\" file=\"{}\" line=\"{}\">\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    </testcase>",
                 escape(f.rule),
                 escape(f.name),
+                l.line,
+                l.column,
                 escape(&path),
                 escape(&path),
                 l.line,

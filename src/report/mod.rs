@@ -74,12 +74,14 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
+/// The path with `/` separators, as URIs and CI systems want it.
 fn slashes(path: &Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
-        .replacen("//", "/", 1)
+    let s = path.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '/' {
+        s.into_owned()
+    } else {
+        s.replace(std::path::MAIN_SEPARATOR, "/")
+    }
 }
 
 /// Makes a path relative to `root` when it is inside it. Symbolic links are resolved when the
