@@ -9,6 +9,8 @@
 //! - `partialFingerprints.primaryLocationLineHash` is computed exactly as
 //!   `github/codeql-action/upload-sarif` computes it (see [`line_hashes`]), so uploads through the
 //!   action and through the API agree; `deployAudit/v1` is our own line-independent fingerprint.
+//!   The hash reads the displayed text, so it differs from the action's only on lines holding a
+//!   redacted secret or bytes that are not UTF-8 (the action then warns and keeps ours).
 //! - Input errors are `invocations[0].toolExecutionNotifications` and make
 //!   `executionSuccessful` false.
 
