@@ -5,10 +5,12 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Finding, InputError};
 use crate::discover::{self, InputKind};
+use crate::model;
+use crate::model::settings::Settings;
 use crate::report::json::AuditedInput;
 use crate::rules;
 use crate::source::SourceMap;
-use crate::syntax::nginx;
+use crate::syntax::{django, nginx};
 
 /// What to audit, as the command line gave it.
 #[derive(Clone, Debug, Default)]
@@ -84,8 +86,34 @@ pub fn check_with(request: &CheckRequest, rules: &[rules::Rule]) -> CheckOutcome
         out.errors
             .push(not_yet(path, "Apache httpd configurations"));
     }
+    let mut settings = Vec::new();
     for path in &settings_paths {
-        out.errors.push(not_yet(path, "Django settings"));
+        match django::parse_path(&mut out.sources, path) {
+            Ok(file) => {
+                out.inputs.push(AuditedInput {
+                    kind: "settings",
+                    path: path.display().to_string(),
+                    files: 1,
+                });
+                if let django::Format::Diffsettings(mode) = file.format {
+                    let guess = if mode.all {
+                        String::new()
+                    } else {
+                        format!(
+                            "; settings it does not print are taken as Django {}'s defaults (`diffsettings --all` removes the guess)",
+                            crate::model::settings::DEFAULTS_VERSION
+                        )
+                    };
+                    out.notes.push(format!(
+                        "{}: read as {}{guess}; diffsettings output holds secrets in clear text (they were not shown) and STATIC_URL/MEDIA_URL without the script prefix; the exporter in contrib/django/ avoids both",
+                        path.display(),
+                        file.format.describe()
+                    ));
+                }
+                settings.push(Settings::from_file(file));
+            }
+            Err(errors) => out.errors.extend(errors),
+        }
     }
     if nginx_paths.is_empty() && apache_paths.is_empty() && settings_paths.is_empty() {
         if out.errors.is_empty() {
@@ -96,9 +124,23 @@ pub fn check_with(request: &CheckRequest, rules: &[rules::Rule]) -> CheckOutcome
         return out;
     }
 
+    let servers: Vec<model::server::Server> = nginx_configs
+        .iter()
+        .map(|c| model::nginx::build(c, &out.sources))
+        .collect();
+    for (server, path) in servers.iter().zip(&nginx_paths) {
+        if server.hosts.is_empty() {
+            out.notes.push(format!(
+                "{}: no `server` block found, so no request routing was audited",
+                path.display()
+            ));
+        }
+    }
     let ctx = rules::Context {
         sources: &out.sources,
         nginx: &nginx_configs,
+        servers: &servers,
+        settings: &settings,
     };
     out.findings = rules::run_rules(&ctx, rules);
     out

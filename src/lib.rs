@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod diagnostic;
 pub mod discover;
+pub mod model;
 pub mod report;
 pub mod rules;
 pub mod source;

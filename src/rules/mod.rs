@@ -16,7 +16,12 @@
 pub mod docs;
 pub mod select;
 
+pub mod cross;
+pub mod server;
+
 use crate::diagnostic::{Finding, Label, Severity};
+use crate::model::server::Server;
+use crate::model::settings::Settings;
 use crate::source::SourceMap;
 use crate::syntax::nginx;
 
@@ -25,6 +30,11 @@ pub struct Context<'a> {
     pub sources: &'a SourceMap,
     /// Every nginx configuration given, parsed (includes resolved).
     pub nginx: &'a [nginx::Config],
+    /// The model of every front server given (nginx and Apache alike).
+    pub servers: &'a [Server],
+    /// Every Django settings file given, typed (each read completely; a file that could not be
+    /// read is an input error, never a partial model).
+    pub settings: &'a [Settings],
 }
 
 /// A rule's identity and documentation.
@@ -53,6 +63,28 @@ impl RuleMeta {
             related: Vec::new(),
             help: None,
         }
+    }
+}
+
+/// Builder-style additions to a finding.
+pub trait FindingExt {
+    fn related(self, label: Label) -> Self;
+    fn help(self, help: impl Into<String>) -> Self;
+    fn severity(self, severity: Severity) -> Self;
+}
+
+impl FindingExt for Finding {
+    fn related(mut self, label: Label) -> Self {
+        self.related.push(label);
+        self
+    }
+    fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+    fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
     }
 }
 
@@ -94,7 +126,9 @@ macro_rules! declare_rule {
 
 /// Every rule, in id order.
 pub fn registry() -> Vec<Rule> {
-    Vec::new()
+    let mut rules = server::rules();
+    rules.extend(cross::rules());
+    rules
 }
 
 /// The metadata of some rules, in their order.

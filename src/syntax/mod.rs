@@ -1,4 +1,5 @@
 //! Text → spanned trees. Every parser here never panics: any input ends in a tree or in located
 //! errors.
 
+pub mod django;
 pub mod nginx;
