@@ -175,12 +175,17 @@ fn documented_command_lines_parse() {
     use clap::Parser;
     let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
     let mut commands = Vec::new();
+    let mut in_code = false;
     for line in readme.lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
         let mut l = line.trim();
         for prefix in ["- ", "run: "] {
             l = l.strip_prefix(prefix).unwrap_or(l).trim();
         }
-        if !l.starts_with("deploy-audit ") {
+        if !in_code || !l.starts_with("deploy-audit ") {
             continue;
         }
         let end = [" #", " >", " |", "`"]

@@ -7,16 +7,17 @@
 //! reads files or renders anything.
 //!
 //! Fixtures: every rule has a directory `tests/fixtures/rules/<ID>/` (e.g.
-//! `tests/fixtures/rules/NGX001/`) holding at least one input that triggers it and, where it makes
-//! sense, one that must not; `tests/rules_meta.rs` fails for a registered rule without one, and
-//! also checks that the id is unique, the name kebab-case, the summary non-empty and the docs have
-//! the four headings above ([`docs::REQUIRED_SECTIONS`]). After adding or changing a rule, run
-//! `UPDATE_DOCS=1 cargo test --test docs` to regenerate `docs/rules/`.
-
-pub mod docs;
-pub mod select;
+//! `tests/fixtures/rules/SRV002/`). Each entry named `bad*` (a file, or a directory holding a
+//! deployment: server configuration and settings export) is audited as `check PATH` and must
+//! raise the rule; each `good*` must not. `tests/rules_meta.rs` runs them, and fails for a
+//! registered rule without one; it also checks that the id is unique, the name kebab-case, the
+//! summary non-empty and the docs have the four headings above ([`docs::REQUIRED_SECTIONS`]).
+//! After adding or changing a rule, run `UPDATE_DOCS=1 cargo test --test docs` to regenerate
+//! `docs/rules/`.
 
 pub mod cross;
+pub mod docs;
+pub mod select;
 pub mod server;
 
 use crate::diagnostic::{Finding, Label, Severity};
