@@ -57,7 +57,7 @@ pub enum RulesFormat {
 
 #[derive(clap::Args, Debug)]
 pub struct ExplainArgs {
-    /// The rule's id (e.g. `NGX001`) or name.
+    /// The rule's id (e.g. `SRV002`) or name.
     pub rule: String,
 }
 
@@ -87,7 +87,7 @@ pub struct CheckArgs {
     /// Write the --format output to FILE; the text report still goes to standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Run only these rules: ids, names, groups (`NGX`, `security`) or id prefixes; repeatable
+    /// Run only these rules: ids, names, groups (`SRV`, `XDJ`) or id prefixes; repeatable
     /// or comma-separated.
     #[arg(long, value_name = "RULE", value_delimiter = ',')]
     pub select: Vec<String>,

@@ -121,7 +121,7 @@ fn explain_and_rules_for_a_synthetic_registry() {
     let text = docs::explain(metas[0]);
     assert!(
         text.starts_with(
-            "# TST001 (server-tokens-on) — nginx discloses its version\n\nSeverity: warning."
+            "# TST001: server-tokens-on\n\nnginx discloses its version\n\nSeverity: warning. Group: TST.\n\n## What it checks\n"
         ),
         "{text}"
     );
@@ -158,7 +158,7 @@ fn explain_and_rules_for_a_synthetic_registry() {
     );
     assert!(String::from_utf8(out)
         .unwrap()
-        .starts_with("# security.T001 (plain-listen)"));
+        .starts_with("# security.T001: plain-listen\n"));
     let mut out = Vec::new();
     let args = RulesArgs {
         format: RulesFormat::Json,

@@ -70,11 +70,16 @@ pub fn is_kebab_case(name: &str) -> bool {
         })
 }
 
-/// What `deploy-audit explain RULE` prints: a title line and the rule's documentation.
+/// What `deploy-audit explain RULE` prints: a title, the summary, severity and group, then the
+/// rule's documentation.
 pub fn explain(rule: &RuleMeta) -> String {
     let mut out = format!(
-        "# {} ({}) — {}\n\nSeverity: {}. {}\n",
-        rule.id, rule.name, rule.summary, rule.severity, rule.summary
+        "# {}: {}\n\n{}\n\nSeverity: {}. Group: {}.\n",
+        rule.id,
+        rule.name,
+        rule.summary,
+        rule.severity,
+        group(rule.id)
     );
     let docs = text(rule);
     if !docs.is_empty() {
