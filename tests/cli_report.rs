@@ -370,6 +370,21 @@ fn the_samples_through_every_format() {
             .as_array()
             .unwrap();
         assert_eq!(rules.len(), deploy_audit::rules::registry().len());
+        let mut alerts: Vec<String> = results
+            .iter()
+            .map(|r| {
+                let loc = &r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+                let hash = &r["partialFingerprints"]["primaryLocationLineHash"];
+                format!("{} {loc} {hash}", r["ruleId"])
+            })
+            .collect();
+        alerts.sort();
+        alerts.dedup();
+        assert_eq!(
+            alerts.len(),
+            n,
+            "{rel}: GitHub would merge two results into one alert"
+        );
         for r in results {
             let i = r["ruleIndex"].as_u64().unwrap() as usize;
             assert_eq!(rules[i]["id"], r["ruleId"], "{rel}");

@@ -236,6 +236,35 @@ fn sarif_fingerprints_are_stable_across_runs_and_line_shifts() {
 }
 
 #[test]
+fn sarif_gives_two_findings_of_a_rule_on_one_line_distinct_line_hashes() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("nginx.conf"),
+        "events {}\nhttp { server { listen 80; listen 80; } }\n",
+    )
+    .unwrap();
+    let doc: Value =
+        serde_json::from_str(&check_in(dir.path(), &["--format", "sarif", "nginx.conf"]).out)
+            .unwrap();
+    assert_valid_sarif(&doc);
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    let h: Vec<&str> = results
+        .iter()
+        .map(|r| {
+            r["partialFingerprints"]["primaryLocationLineHash"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert_ne!(h[0], h[1]);
+    let ours = results[1]["partialFingerprints"]["deployAudit/v1"]
+        .as_str()
+        .unwrap();
+    assert_eq!(h[1], format!("{}:{ours}:1", h[0]));
+}
+
+#[test]
 fn sarif_reports_input_errors_as_tool_execution_notifications() {
     let dir = broken_tree();
     let run = check_in(dir.path(), &["--format", "sarif", "nginx.conf"]);

@@ -9,7 +9,8 @@
 //! - `partialFingerprints.primaryLocationLineHash` is computed exactly as
 //!   `github/codeql-action/upload-sarif` computes it (see [`line_hashes`]), so uploads through the
 //!   action and through the API agree; `deployAudit/v1` is our own line-independent fingerprint.
-//!   The hash reads the displayed text, so it differs from the action's only on lines holding a
+//!   A second finding of the same rule on the same line gets `HASH:OURS:N` instead (GitHub would
+//!   merge the two into one alert). The hash reads the displayed text, so it differs from the action's only on lines holding a
 //!   redacted secret or bytes that are not UTF-8 (the action then warns and keeps ours).
 //! - Input errors are `invocations[0].toolExecutionNotifications` and make
 //!   `executionSuccessful` false.
@@ -244,6 +245,7 @@ pub fn document(report: &Report) -> Value {
 
     // The displayed text (secrets redacted) is hashed, so a hash never depends on a secret.
     let mut hashes: HashMap<FileId, Vec<String>> = HashMap::new();
+    let mut same_line: HashMap<(&str, FileId, String), usize> = HashMap::new();
     let results: Vec<Value> = report
         .findings
         .iter()
@@ -273,11 +275,22 @@ pub fn document(report: &Report) -> Value {
                 message.push_str("\nHelp: ");
                 message.push_str(help);
             }
+            let ours = fingerprint(f, sources);
+            // GitHub takes results with the same rule, file and line hash for one alert: a
+            // second finding of a rule on the same line gets a hash of its own.
+            let seen = same_line
+                .entry((f.rule, file, line_hash.clone()))
+                .or_insert(0usize);
+            let line_hash = match *seen {
+                0 => line_hash,
+                k => format!("{line_hash}:{ours}:{k}"),
+            };
+            *seen += 1;
             let mut fingerprints = Map::new();
             if !line_hash.is_empty() {
                 fingerprints.insert("primaryLocationLineHash".into(), line_hash.into());
             }
-            fingerprints.insert("deployAudit/v1".into(), fingerprint(f, sources).into());
+            fingerprints.insert("deployAudit/v1".into(), ours.into());
             let mut result = json!({
                 "ruleId": f.rule,
                 "ruleIndex": index_of[f.rule],
