@@ -1,7 +1,7 @@
 //! The `check` job: read the inputs, parse them, run the rules. It returns data; `main` renders
 //! it and chooses the exit code.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::diagnostic::{Finding, InputError};
 use crate::discover::{self, InputKind};
@@ -10,7 +10,7 @@ use crate::model::settings::Settings;
 use crate::report::json::AuditedInput;
 use crate::rules;
 use crate::source::SourceMap;
-use crate::syntax::{django, nginx};
+use crate::syntax::{apache, django, nginx};
 
 /// What to audit, as the command line gave it.
 #[derive(Clone, Debug, Default)]
@@ -20,6 +20,8 @@ pub struct CheckRequest {
     pub nginx: Vec<PathBuf>,
     pub apache: Vec<PathBuf>,
     pub settings: Vec<PathBuf>,
+    /// How to read Apache httpd configurations.
+    pub apache_options: apache::Options,
 }
 
 /// What a check found.
@@ -82,9 +84,21 @@ pub fn check_with(request: &CheckRequest, rules: &[rules::Rule]) -> CheckOutcome
             Err(e) => out.errors.push(e),
         }
     }
+    let mut apache_configs = Vec::new();
     for path in &apache_paths {
-        out.errors
-            .push(not_yet(path, "Apache httpd configurations"));
+        let before = out.sources.len();
+        match apache::parse_path(&mut out.sources, path, &request.apache_options) {
+            Ok(config) => {
+                out.errors.extend(config.errors.iter().cloned());
+                out.inputs.push(AuditedInput {
+                    kind: "apache",
+                    path: path.display().to_string(),
+                    files: out.sources.len() - before,
+                });
+                apache_configs.push(config);
+            }
+            Err(e) => out.errors.push(e),
+        }
     }
     let mut settings = Vec::new();
     for path in &settings_paths {
@@ -139,16 +153,10 @@ pub fn check_with(request: &CheckRequest, rules: &[rules::Rule]) -> CheckOutcome
     let ctx = rules::Context {
         sources: &out.sources,
         nginx: &nginx_configs,
+        apache: &apache_configs,
         servers: &servers,
         settings: &settings,
     };
     out.findings = rules::run_rules(&ctx, rules);
     out
-}
-
-fn not_yet(path: &Path, what: &str) -> InputError {
-    InputError::file(
-        path,
-        format!("{what} are not supported by this build of deploy-audit yet"),
-    )
 }

@@ -100,6 +100,8 @@ pub struct CheckArgs {
     /// When to colour text output (NO_COLOR in the environment turns `auto` off).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    #[command(flatten)]
+    pub apache_options: ApacheArgs,
 }
 
 #[derive(clap::Args, Debug)]
@@ -121,6 +123,45 @@ pub struct ParseArgs {
     /// When to colour error output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// The kind of configuration; found from the content when not given.
+    #[arg(long, value_enum)]
+    pub kind: Option<ConfigKind>,
+    #[command(flatten)]
+    pub apache: ApacheArgs,
+}
+
+/// How to read Apache httpd configurations: what httpd would know from its command line and
+/// build.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct ApacheArgs {
+    /// A module httpd has without `LoadModule` (compiled in), by identifier (`ssl_module`) or
+    /// source name (`mod_ssl.c`); Debian's compiled-in modules are always known.
+    #[arg(long = "apache-module", value_name = "NAME")]
+    pub modules: Vec<String>,
+    /// A parameter defined on httpd's command line (`apache2 -D NAME`).
+    #[arg(long = "apache-define", value_name = "NAME")]
+    pub defines: Vec<String>,
+    /// httpd's initial ServerRoot (`apache2 -d DIR`); default: the main file's directory.
+    #[arg(long = "apache-server-root", value_name = "DIR")]
+    pub server_root: Option<PathBuf>,
+}
+
+impl ApacheArgs {
+    /// The parser options these arguments describe (the process environment is the `${VAR}`
+    /// fallback, as for httpd).
+    pub fn options(&self) -> crate::syntax::apache::Options {
+        let mut o = crate::syntax::apache::Options::default().with_process_env();
+        o.modules.extend(self.modules.iter().cloned());
+        o.defines.extend(self.defines.iter().cloned());
+        o.server_root = self.server_root.clone();
+        o
+    }
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConfigKind {
+    Nginx,
+    Apache,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

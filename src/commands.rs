@@ -110,6 +110,7 @@ pub fn check(
         nginx: args.nginx.clone(),
         apache: args.apache.clone(),
         settings: args.settings.clone(),
+        apache_options: args.apache_options.options(),
     };
     let mut outcome = check_with(&request, &rules);
     // A finding of a rule that was not selected never shows (rules may report under other ids).

@@ -5,12 +5,13 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use deploy_audit::cli::{Cli, Command, ParseArgs};
+use deploy_audit::cli::{Cli, Command, ConfigKind, ParseArgs};
 use deploy_audit::commands::{self, Env, EXIT_CLEAN, EXIT_FAILURE};
-use deploy_audit::report::{nginx_tree, text::TextRenderer};
+use deploy_audit::discover::{classify, InputKind};
+use deploy_audit::report::{apache_tree, nginx_tree, text::TextRenderer};
 use deploy_audit::rules;
 use deploy_audit::source::SourceMap;
-use deploy_audit::syntax::nginx;
+use deploy_audit::syntax::{apache, nginx};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -54,24 +55,52 @@ fn main() -> ExitCode {
 
 fn run_parse(args: ParseArgs) -> io::Result<u8> {
     let mut sources = SourceMap::new();
-    let parsed = if args.single_file {
-        nginx::parse_single_file(&mut sources, &args.file)
-    } else {
-        nginx::parse_path(&mut sources, &args.file)
-    };
-    let config = match parsed {
-        Ok(config) => config,
+    let id = match sources.read(&args.file) {
+        Ok(id) => id,
         Err(e) => {
-            eprintln!("error: {}", e.one_line(&sources));
+            eprintln!("error: {}: {e}", args.file.display());
             return Ok(EXIT_FAILURE);
         }
     };
-    let opts = nginx_tree::TreeOptions {
+    // The kind: as given, else from the content (nginx when it cannot be told).
+    let kind = args
+        .kind
+        .unwrap_or_else(|| match classify(&args.file, &sources.file(id).bytes) {
+            Some(InputKind::Apache) => ConfigKind::Apache,
+            _ => ConfigKind::Nginx,
+        });
+    let tree_opts = nginx_tree::TreeOptions {
         include_comments: args.include_comments,
         combine: args.combine,
         single_file: args.single_file,
     };
-    let doc = nginx_tree::to_json(&config, &sources, opts);
+    let (doc, errors) = match kind {
+        ConfigKind::Nginx => {
+            let config = if args.single_file {
+                Ok(nginx::parse_file_without_includes(&mut sources, id))
+            } else {
+                nginx::parse_file(&mut sources, id)
+            };
+            let config = match config {
+                Ok(config) => config,
+                Err(e) => {
+                    eprintln!("error: {}", e.one_line(&sources));
+                    return Ok(EXIT_FAILURE);
+                }
+            };
+            (
+                nginx_tree::to_json(&config, &sources, tree_opts),
+                config.errors,
+            )
+        }
+        ConfigKind::Apache => {
+            let config = apache::parse_file(&mut sources, id, &args.apache.options());
+            (
+                apache_tree::to_json(&config, &sources, tree_opts),
+                config.errors,
+            )
+        }
+    };
     {
         let stdout = io::stdout();
         let mut out = stdout.lock();
@@ -79,7 +108,7 @@ fn run_parse(args: ParseArgs) -> io::Result<u8> {
         writeln!(out)?;
         out.flush()?;
     }
-    if config.errors.is_empty() {
+    if errors.is_empty() {
         return Ok(EXIT_CLEAN);
     }
     let color = commands::use_color(
@@ -90,7 +119,7 @@ fn run_parse(args: ParseArgs) -> io::Result<u8> {
     let mut renderer = TextRenderer::new(&sources, color);
     let stderr = io::stderr();
     let mut err = stderr.lock();
-    for e in &config.errors {
+    for e in &errors {
         renderer.error(&mut err, e)?;
     }
     Ok(EXIT_FAILURE)

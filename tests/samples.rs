@@ -43,6 +43,15 @@ fn each_broken_deployment_raises_its_finding_in_the_right_file() {
         ("nginx-media-php", "SRV004", "shop.example.com"),
         ("nginx-alias-traversal", "SRV005", "shop.example.com"),
         ("nginx-host-dropped", "SRV006", "shop.example.com"),
+        // The location that drops Host drops X-Forwarded-Proto with it.
+        ("nginx-host-dropped", "XDJ004", "shop.example.com"),
+        ("nginx-host-dropped", "XDJ005", "shop.example.com"),
+        // The plain-HTTP server also sends /static/ and /media/ to the app.
+        ("nginx-plain-http", "XDJ007", "shop.example.com"),
+        ("nginx-redirect-loop", "XDJ004", "shop.example.com"),
+        ("nginx-redirect-loop", "XDJ005", "shop.example.com"),
+        ("nginx-hosts-mismatch", "XDJ001", "shop.example.com"),
+        ("nginx-static-unmapped", "XDJ007", "shop.example.com"),
     ];
     for (sample, rule, file) in cases {
         let found = audit(sample);

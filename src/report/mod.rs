@@ -2,6 +2,7 @@
 //! data for programs (JSON, SARIF, GitHub annotations, GitLab Code Quality, JUnit). Nothing here
 //! decides what is wrong or how much it matters.
 
+pub mod apache_tree;
 pub mod github;
 pub mod gitlab;
 pub mod json;

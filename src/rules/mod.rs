@@ -24,13 +24,16 @@ use crate::diagnostic::{Finding, Label, Severity};
 use crate::model::server::Server;
 use crate::model::settings::Settings;
 use crate::source::SourceMap;
-use crate::syntax::nginx;
+use crate::syntax::{apache, nginx};
 
 /// Everything a rule may look at.
 pub struct Context<'a> {
     pub sources: &'a SourceMap,
     /// Every nginx configuration given, parsed (includes resolved).
     pub nginx: &'a [nginx::Config],
+    /// Every Apache httpd configuration given, parsed (includes, conditionals and macros
+    /// resolved as httpd reads them).
+    pub apache: &'a [apache::Config],
     /// The model of every front server given (nginx and Apache alike).
     pub servers: &'a [Server],
     /// Every Django settings file given, typed (each read completely; a file that could not be

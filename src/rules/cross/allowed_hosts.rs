@@ -83,7 +83,9 @@ pub fn check_not_allowed(ctx: &Context, out: &mut Vec<Finding>) {
                     if shown == "_" {
                         continue;
                     }
-                    let Some(probes) = probes(&name.pattern) else { continue };
+                    let Some(probes) = probes(&name.pattern) else {
+                        continue;
+                    };
                     let Some(refused) = probes.iter().find(|p| !accepts(p, &allowed)) else {
                         continue;
                     };
@@ -124,10 +126,11 @@ pub fn check_not_served(ctx: &Context, out: &mut Vec<Finding>) {
         .flat_map(|s| s.hosts.iter().filter(|h| h.reaches_app()))
         .collect();
     // A host with a regex name may serve anything: no entry can be called stale.
-    if app_hosts
-        .iter()
-        .any(|h| h.names.iter().any(|n| matches!(n.pattern, NamePattern::Regex(_))))
-    {
+    if app_hosts.iter().any(|h| {
+        h.names
+            .iter()
+            .any(|n| matches!(n.pattern, NamePattern::Regex(_)))
+    }) {
         return;
     }
     for settings in ctx.settings {
@@ -137,16 +140,21 @@ pub fn check_not_served(ctx: &Context, out: &mut Vec<Finding>) {
                 continue;
             }
             let probe = e.strip_prefix('.').unwrap_or(&e);
-            let served = app_hosts
-                .iter()
-                .any(|h| h.names.iter().any(|n| n.pattern.matches(probe) == Some(true)
-                    || (e.starts_with('.') && n.pattern.display().ends_with(&e))));
+            let served = app_hosts.iter().any(|h| {
+                h.names.iter().any(|n| {
+                    n.pattern.matches(probe) == Some(true)
+                        || (e.starts_with('.') && n.pattern.display().ends_with(&e))
+                })
+            });
             if !served {
                 out.push(
                     NOT_SERVED
                         .finding(
                             Label::new(entry.span, "no host routes this name to the app"),
-                            format!("ALLOWED_HOSTS accepts `{}`, which no server routes to the app", entry.text),
+                            format!(
+                                "ALLOWED_HOSTS accepts `{}`, which no server routes to the app",
+                                entry.text
+                            ),
                         )
                         .help("remove the entry if the name is no longer served"),
                 );

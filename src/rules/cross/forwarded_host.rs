@@ -42,7 +42,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         for server in ctx.servers {
             for r in app_routes(server) {
                 if protocol(r.route) != Some(ProxyProtocol::Http)
-                    || r.route.upstream_headers.iter().any(|h| h.name == "x-forwarded-host")
+                    || r.route
+                        .upstream_headers
+                        .iter()
+                        .any(|h| h.name == "x-forwarded-host")
                 {
                     continue;
                 }

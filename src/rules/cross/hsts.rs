@@ -82,10 +82,17 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         let django = django_policy(settings);
         for server in ctx.servers {
             let tls_routes: Vec<_> = app_routes(server).into_iter().filter(|r| r.tls).collect();
-            let Some(first) = tls_routes.first() else { continue };
+            let Some(first) = tls_routes.first() else {
+                continue;
+            };
             let sent: Vec<_> = tls_routes
                 .iter()
-                .filter_map(|r| r.route.headers.iter().find(|h| h.name == "strict-transport-security"))
+                .filter_map(|r| {
+                    r.route
+                        .headers
+                        .iter()
+                        .find(|h| h.name == "strict-transport-security")
+                })
                 .collect();
             let seconds = settings.hsts().seconds;
             match (sent.first(), &django) {

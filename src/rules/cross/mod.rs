@@ -59,10 +59,19 @@ pub(crate) struct AppRoute<'a> {
 /// Every route of every host that proxies to an application server, once per TLS-ness of the
 /// sockets the host listens on.
 pub(crate) fn app_routes(server: &Server) -> Vec<AppRoute<'_>> {
-    fn walk<'a>(host: &'a VirtualHost, routes: &'a [Route], tls: bool, out: &mut Vec<AppRoute<'a>>) {
+    fn walk<'a>(
+        host: &'a VirtualHost,
+        routes: &'a [Route],
+        tls: bool,
+        out: &mut Vec<AppRoute<'a>>,
+    ) {
         for r in routes {
             if matches!(r.action, Some(Action::Proxy { .. })) {
-                out.push(AppRoute { host, route: r, tls });
+                out.push(AppRoute {
+                    host,
+                    route: r,
+                    tls,
+                });
             }
             walk(host, &r.children, tls, out);
         }
@@ -73,7 +82,11 @@ pub(crate) fn app_routes(server: &Server) -> Vec<AppRoute<'_>> {
             continue;
         }
         for tls in [false, true] {
-            if !host.listens.iter().any(|l| server_socket_tls(server, l) == tls) {
+            if !host
+                .listens
+                .iter()
+                .any(|l| server_socket_tls(server, l) == tls)
+            {
                 continue;
             }
             walk(host, std::slice::from_ref(&host.fallback), tls, &mut out);

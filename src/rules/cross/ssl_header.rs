@@ -72,7 +72,11 @@ fn wanted(settings: &Settings) -> Option<(String, String, crate::source::Span)> 
             meta_name,
             value,
             span,
-        } => Some((meta_to_header(meta_name.text)?.to_ascii_lowercase(), value.text.to_string(), span)),
+        } => Some((
+            meta_to_header(meta_name.text)?.to_ascii_lowercase(),
+            value.text.to_string(),
+            span,
+        )),
         _ => None,
     }
 }
@@ -138,7 +142,9 @@ pub fn check_loop(ctx: &Context, out: &mut Vec<Finding>) {
 
 pub fn check_spoof(ctx: &Context, out: &mut Vec<Finding>) {
     for settings in ctx.settings {
-        let Some((header, value, setting)) = wanted(settings) else { continue };
+        let Some((header, value, setting)) = wanted(settings) else {
+            continue;
+        };
         for server in ctx.servers {
             for r in app_routes(server) {
                 if protocol(r.route) != Some(ProxyProtocol::Http) {
@@ -148,7 +154,10 @@ pub fn check_spoof(ctx: &Context, out: &mut Vec<Finding>) {
                 let sent = r.route.upstream_headers.iter().find(|h| h.name == header);
                 let problem = match sent {
                     None => format!("passes the client's `{header}` header on"),
-                    Some(h) if !r.tls && resolved(&h.value, false).as_deref() == Some(value.as_str()) => {
+                    Some(h)
+                        if !r.tls
+                            && resolved(&h.value, false).as_deref() == Some(value.as_str()) =>
+                    {
                         format!("sets `{header}: {value}` on plain HTTP")
                     }
                     Some(_) => continue,
@@ -156,11 +165,19 @@ pub fn check_spoof(ctx: &Context, out: &mut Vec<Finding>) {
                 out.push(
                     SPOOF
                         .finding(
-                            Label::new(span, format!("this {} route {problem}", if r.tls { "HTTPS" } else { "plain-HTTP" })),
+                            Label::new(
+                                span,
+                                format!(
+                                    "this {} route {problem}",
+                                    if r.tls { "HTTPS" } else { "plain-HTTP" }
+                                ),
+                            ),
                             "a client can make Django take a plain-HTTP request for HTTPS",
                         )
                         .related(Label::new(setting, "Django trusts this header"))
-                        .help(format!("add `proxy_set_header {header} $scheme;` to this route")),
+                        .help(format!(
+                            "add `proxy_set_header {header} $scheme;` to this route"
+                        )),
                 );
             }
         }

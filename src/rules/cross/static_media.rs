@@ -56,8 +56,12 @@ fn normalize(path: &str) -> String {
 fn remote_storage(settings: &Settings, alias: &str) -> bool {
     settings.storages().iter().any(|s| {
         s.alias.text == alias
-            && s.backend
-                .is_some_and(|b| !b.text.contains("FileSystemStorage") && !b.text.contains("whitenoise") && !b.text.contains("ManifestStaticFilesStorage") && !b.text.contains("StaticFilesStorage"))
+            && s.backend.is_some_and(|b| {
+                !b.text.contains("FileSystemStorage")
+                    && !b.text.contains("whitenoise")
+                    && !b.text.contains("ManifestStaticFilesStorage")
+                    && !b.text.contains("StaticFilesStorage")
+            })
     })
 }
 
@@ -69,15 +73,25 @@ fn check_pair(
     what: &str,
     out: &mut Vec<Finding>,
 ) {
-    let Some(url_text) = settings.effective_url(&url) else { return };
+    let Some(url_text) = settings.effective_url(&url) else {
+        return;
+    };
     if !url_text.starts_with('/') {
         return;
     }
-    let Some(root_text) = root.value.as_path_str() else { return };
+    // Unset (`None`, or MEDIA_ROOT's default `''`): nothing to map; Django's own checks and the
+    // settings rules speak of that.
+    let Some(root_text) = root.value.as_path_str().filter(|r| !r.is_empty()) else {
+        return;
+    };
     let uri = format!("{url_text}{PROBE}");
     let expected = normalize(&format!("{root_text}/{PROBE}"));
     for server in ctx.servers {
-        for host in server.hosts.iter().filter(|h| h.reaches_app() && h.first.is_none()) {
+        for host in server
+            .hosts
+            .iter()
+            .filter(|h| h.reaches_app() && h.first.is_none())
+        {
             let route = host.answering(&uri);
             let problem = match (&route.action, route.file_for(&uri)) {
                 (_, Some(file)) if normalize(&file) == expected => continue,
@@ -93,8 +107,14 @@ fn check_pair(
             };
             out.push(
                 META.finding(Label::new(route.span, problem.clone()), problem)
-                    .related(Label::new(url.span(), format!("{} says where {what} files are requested", url.name)))
-                    .related(Label::new(root.span(), format!("{} says where they are", root.name)))
+                    .related(Label::new(
+                        url.span(),
+                        format!("{} says where {what} files are requested", url.name),
+                    ))
+                    .related(Label::new(
+                        root.span(),
+                        format!("{} says where they are", root.name),
+                    ))
                     .help(format!(
                         "`location ^~ {url_text} {{ alias {}/; }}`",
                         normalize(root_text)
@@ -108,10 +128,24 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for settings in ctx.settings {
         let whitenoise = settings.has_middleware("whitenoise.middleware.WhiteNoiseMiddleware");
         if !whitenoise && !remote_storage(settings, "staticfiles") {
-            check_pair(settings, ctx, settings.static_url(), settings.static_root(), "static", out);
+            check_pair(
+                settings,
+                ctx,
+                settings.static_url(),
+                settings.static_root(),
+                "static",
+                out,
+            );
         }
         if !remote_storage(settings, "default") {
-            check_pair(settings, ctx, settings.media_url(), settings.media_root(), "media", out);
+            check_pair(
+                settings,
+                ctx,
+                settings.media_url(),
+                settings.media_root(),
+                "media",
+                out,
+            );
         }
     }
 }

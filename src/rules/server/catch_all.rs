@@ -19,6 +19,8 @@ declare_rule! {
     /// admins' mailbox with `DisallowedHost` errors. Django's deployment checklist asks the web
     /// server to drop such requests.
     ///
+    /// With `ALLOWED_HOSTS = ['*']` in the settings given, the finding is an error.
+    ///
     /// ## Example
     /// ```nginx
     /// server {
@@ -53,6 +55,13 @@ declare_rule! {
 }
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    // With ALLOWED_HOSTS = ['*'] nothing behind the server refuses a forged Host either.
+    let star = ctx.settings.iter().find_map(|s| {
+        s.effective_allowed_hosts()
+            .iter()
+            .any(|h| h == "*")
+            .then(|| s.allowed_hosts().span())
+    });
     for server in ctx.servers {
         for listener in public_listeners(server) {
             let default = &server.hosts[listener.default_host];
@@ -110,6 +119,14 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     at,
                     format!("{} serves the app on this socket", host_label(host)),
                 ));
+            }
+            if let (Some(allowed), true) = (star, default.reaches_app()) {
+                finding = finding
+                    .severity(Severity::Error)
+                    .related(Label::new(
+                        allowed,
+                        "and ALLOWED_HOSTS accepts any Host: forged hosts reach reset links and absolute URLs",
+                    ));
             }
             let tls = listener.tls;
             out.push(finding.help(if tls {

@@ -36,7 +36,12 @@ pub fn parse_single_file(sources: &mut SourceMap, path: &Path) -> Result<Config,
     let id = sources
         .read(path)
         .map_err(|e| InputError::file(path, e.to_string()))?;
-    Ok(parser::parse_config(sources, &mut include::NoIncludes, id))
+    Ok(parse_file_without_includes(sources, id))
+}
+
+/// Parses a file already in the source map without following its includes.
+pub fn parse_file_without_includes(sources: &mut SourceMap, id: FileId) -> Config {
+    parser::parse_config(sources, &mut include::NoIncludes, id)
 }
 
 /// Parses a file already in the source map.
