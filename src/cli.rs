@@ -29,10 +29,14 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print a rule's documentation (by id or name).
     Explain(ExplainArgs),
-    /// Print a shell completion script (e.g. `deploy-audit completions bash > /etc/bash_completion.d/deploy-audit`).
+    /// Print a shell completion script.
+    ///
+    /// For example `deploy-audit completions bash > /etc/bash_completion.d/deploy-audit`.
     Completions(CompletionsArgs),
-    /// Print a man page (roff): `deploy-audit man > deploy-audit.1`, `deploy-audit man check >
-    /// deploy-audit-check.1`.
+    /// Print a man page (roff).
+    ///
+    /// `deploy-audit man > deploy-audit.1` for the main page, `deploy-audit man check >
+    /// deploy-audit-check.1` for a subcommand's.
     Man(ManArgs),
 }
 
