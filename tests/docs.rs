@@ -220,3 +220,55 @@ fn documented_command_lines_parse() {
         }
     }
 }
+
+/// Every YAML example in the README (the GitHub Actions and GitLab CI jobs, the pre-commit
+/// configuration) is valid YAML of the expected shape.
+#[test]
+fn readme_yaml_examples_parse() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in readme.lines() {
+        match (&mut current, line.trim_start()) {
+            (None, l) if l.starts_with("```yaml") => current = Some(String::new()),
+            (Some(_), l) if l.starts_with("```") => blocks.push(current.take().unwrap()),
+            (Some(text), _) => {
+                text.push_str(line);
+                text.push('\n');
+            }
+            _ => {}
+        }
+    }
+    assert!(blocks.len() >= 3, "{blocks:#?}");
+    for block in &blocks {
+        let doc: serde_json::Value = serde_yaml::from_str(block)
+            .unwrap_or_else(|e| panic!("invalid YAML in README: {e}\n{block}"));
+        assert!(doc.is_object(), "{block}");
+    }
+    let workflow: serde_json::Value = serde_yaml::from_str(
+        blocks
+            .iter()
+            .find(|b| b.contains("upload-sarif"))
+            .expect("a GitHub Actions example that uploads SARIF"),
+    )
+    .unwrap();
+    let job = &workflow["jobs"]["deploy-audit"];
+    assert_eq!(job["permissions"]["security-events"], "write");
+    let steps = job["steps"].as_array().unwrap();
+    let upload = steps
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("github/codeql-action/upload-sarif@"))
+        })
+        .unwrap();
+    assert_eq!(upload["if"], "always()");
+    let sarif = upload["with"]["sarif_file"].as_str().unwrap();
+    assert!(
+        steps.iter().any(|s| s["run"]
+            .as_str()
+            .is_some_and(|r| r.contains(&format!("--output {sarif}")))),
+        "the audit step writes the file the upload step reads"
+    );
+}
