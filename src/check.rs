@@ -138,7 +138,7 @@ pub fn check_with(request: &CheckRequest, rules: &[rules::Rule]) -> CheckOutcome
         return out;
     }
 
-    let servers: Vec<model::server::Server> = nginx_configs
+    let mut servers: Vec<model::server::Server> = nginx_configs
         .iter()
         .map(|c| model::nginx::build(c, &out.sources))
         .collect();
@@ -149,6 +149,16 @@ pub fn check_with(request: &CheckRequest, rules: &[rules::Rule]) -> CheckOutcome
                 path.display()
             ));
         }
+    }
+    for (config, path) in apache_configs.iter().zip(&apache_paths) {
+        let server = model::apache::build(config, &out.sources);
+        if server.hosts.is_empty() {
+            out.notes.push(format!(
+                "{}: no virtual host or Listen found, so no request routing was audited",
+                path.display()
+            ));
+        }
+        servers.push(server);
     }
     let ctx = rules::Context {
         sources: &out.sources,

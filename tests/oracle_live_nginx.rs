@@ -140,6 +140,22 @@ fn run(body: &str, files: &[(&str, &str)], host: &str, path: &str) -> Run {
 
 /// As [`run`], with `{P3}` set to a port where something listens.
 fn run_ports(body: &str, files: &[(&str, &str)], host: &str, path: &str, p3: Option<u16>) -> Run {
+    run_full(body, files, host, path, p3, None)
+}
+
+/// As [`run`], auditing a settings file too (`{DIR}` in it is the scratch directory).
+fn run_settings(body: &str, files: &[(&str, &str)], host: &str, path: &str, settings: &str) -> Run {
+    run_full(body, files, host, path, None, Some(settings))
+}
+
+fn run_full(
+    body: &str,
+    files: &[(&str, &str)],
+    host: &str,
+    path: &str,
+    p3: Option<u16>,
+    settings: Option<&str>,
+) -> Run {
     let dir = tempfile::tempdir().unwrap();
     let ports = [free_port(), free_port(), p3.unwrap_or_else(free_port)];
     for (name, text) in files {
@@ -149,10 +165,16 @@ fn run_ports(body: &str, files: &[(&str, &str)], host: &str, path: &str, p3: Opt
     }
     let conf = dir.path().join("nginx.conf");
     std::fs::write(&conf, config(body, dir.path(), ports)).unwrap();
-    let outcome = check(&CheckRequest {
+    let mut audit = CheckRequest {
         nginx: vec![conf],
         ..CheckRequest::default()
-    });
+    };
+    if let Some(s) = settings {
+        let p = dir.path().join("settings.yaml");
+        std::fs::write(&p, s.replace("{DIR}", &dir.path().display().to_string())).unwrap();
+        audit.settings.push(p);
+    }
+    let outcome = check(&audit);
     assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
     let findings = outcome.findings.iter().map(|f| f.rule).collect();
     let _nginx = Nginx::start(dir.path(), &ports[..2]);
@@ -456,4 +478,35 @@ fn srv008_a_stopped_app_shows_the_servers_bare_page() {
     prove("SRV008", bad, good, |r| {
         r.status() == 502 && !r.body().contains("BACK SOON")
     });
+}
+
+#[test]
+fn xdj009_a_root_over_the_project_serves_its_settings() {
+    let files = [
+        ("shop/settings.py", "SECRET_KEY = 'x'"),
+        ("manage.py", "#!/usr/bin/env python"),
+        ("public/index.html", "hi"),
+    ];
+    let settings = "DEBUG: false\nBASE_DIR: {DIR}\nALLOWED_HOSTS: [app.test]\n";
+    let site = |root: &str| {
+        format!(
+            "server {{ listen {{P1}} default_server; return 444; }}\n\
+             server {{ listen {{P1}}; server_name app.test; root {root}; location / {{ try_files $uri @app; }} location @app {{ proxy_set_header Host $host; proxy_pass http://127.0.0.1:{{P2}}; }} }}"
+        )
+    };
+    let bad = run_settings(
+        &site("{DIR}"),
+        &files,
+        "app.test",
+        "/shop/settings.py",
+        settings,
+    );
+    let good = run_settings(
+        &site("{DIR}/public"),
+        &files,
+        "app.test",
+        "/shop/settings.py",
+        settings,
+    );
+    prove("XDJ009", bad, good, |r| r.body().contains("SECRET_KEY"));
 }

@@ -30,8 +30,9 @@ fn audit(sample: &str) -> Vec<(String, String, usize)> {
 }
 
 #[test]
-fn the_careful_deployment_has_no_warning_or_error() {
+fn the_careful_deployments_have_no_warning_or_error() {
     assert_eq!(audit("nginx-careful"), []);
+    assert_eq!(audit("apache-careful"), []);
 }
 
 #[test]
@@ -52,6 +53,11 @@ fn each_broken_deployment_raises_its_finding_in_the_right_file() {
         ("nginx-redirect-loop", "XDJ005", "shop.example.com"),
         ("nginx-hosts-mismatch", "XDJ001", "shop.example.com"),
         ("nginx-static-unmapped", "XDJ007", "shop.example.com"),
+        ("apache-no-catch-all", "SRV001", "shop.example.com.conf"),
+        ("apache-proxy-order", "XDJ007", "shop.example.com.conf"),
+        ("apache-no-proto", "XDJ004", "shop.example.com.conf"),
+        ("apache-no-proto", "XDJ005", "shop.example.com.conf"),
+        ("apache-host-dropped", "SRV006", "shop.example.com.conf"),
     ];
     for (sample, rule, file) in cases {
         let found = audit(sample);

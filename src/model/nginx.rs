@@ -233,12 +233,14 @@ fn virtual_host(
     };
     VirtualHost {
         span,
+        kind: ServerKind::Nginx,
         names,
         listens,
         first,
         routes,
         fallback,
         rejects_handshake,
+        rejects_unknown_hosts: None,
     }
 }
 

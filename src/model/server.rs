@@ -191,6 +191,8 @@ pub enum ProxyProtocol {
     Grpc,
     /// mod_wsgi, embedded in httpd.
     Wsgi,
+    /// CGI scripts run by the server itself (httpd `ScriptAlias`, `cgi-script`).
+    Cgi,
 }
 
 /// A response header the server adds.
@@ -265,6 +267,8 @@ pub struct Route {
 pub struct VirtualHost {
     /// The `server` / `<VirtualHost>` opening.
     pub span: Span,
+    /// Which server's rules route requests inside it (see [`VirtualHost::route`]).
+    pub kind: ServerKind,
     pub names: Vec<HostName>,
     pub listens: Vec<Listen>,
     /// What runs for every request before routing (nginx server-level `return`).
@@ -275,6 +279,8 @@ pub struct VirtualHost {
     pub fallback: Route,
     /// `ssl_reject_handshake on`: TLS handshakes for this host are refused.
     pub rejects_handshake: Option<Span>,
+    /// httpd `StrictHostCheck On`: as the default host, it answers unknown Hosts with 400.
+    pub rejects_unknown_hosts: Option<Span>,
 }
 
 /// One front server's configuration.

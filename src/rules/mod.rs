@@ -70,6 +70,18 @@ impl RuleMeta {
     }
 }
 
+/// A fix hint in the words of the server it is for.
+pub fn for_server(
+    kind: crate::model::server::ServerKind,
+    nginx: impl Into<String>,
+    apache: impl Into<String>,
+) -> String {
+    match kind {
+        crate::model::server::ServerKind::Nginx => nginx.into(),
+        crate::model::server::ServerKind::Apache => apache.into(),
+    }
+}
+
 /// Builder-style additions to a finding.
 pub trait FindingExt {
     fn related(self, label: Label) -> Self;

@@ -4,6 +4,7 @@
 mod allowed_hosts;
 mod forwarded_host;
 mod hsts;
+mod project_exposed;
 mod ssl_header;
 mod static_media;
 mod upload_limit;
@@ -45,6 +46,10 @@ pub fn rules() -> Vec<Rule> {
         Rule {
             meta: &upload_limit::META,
             check: upload_limit::check,
+        },
+        Rule {
+            meta: &project_exposed::META,
+            check: project_exposed::check,
         },
     ]
 }

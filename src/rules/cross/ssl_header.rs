@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::diagnostic::{Finding, Label, Severity};
 use crate::model::server::ProxyProtocol;
 use crate::model::settings::{meta_to_header, ProxySslHeader, Settings};
-use crate::rules::{Context, FindingExt};
+use crate::rules::{for_server, Context, FindingExt};
 
 use super::{app_routes, protocol};
 
@@ -85,7 +85,7 @@ fn wanted(settings: &Settings) -> Option<(String, String, crate::source::Span)> 
 fn resolved(value: &str, tls: bool) -> Option<String> {
     match value {
         "$scheme" | "${scheme}" => Some(if tls { "https" } else { "http" }.into()),
-        v if !v.contains('$') => Some(v.to_string()),
+        v if !v.contains('$') && !v.contains("%{") => Some(v.to_string()),
         _ => None,
     }
 }
@@ -122,7 +122,7 @@ pub fn check_loop(ctx: &Context, out: &mut Vec<Finding>) {
                             )
                             .related(Label::new(*setting, "Django reads the scheme from this header"))
                             .related(Label::new(redirect.span(), "and redirects what it sees as HTTP"))
-                            .help(format!("add `proxy_set_header {header} $scheme;` to this route")),
+                            .help(for_server(r.host.kind, format!("add `proxy_set_header {header} $scheme;` to this route"), format!("add `RequestHeader set {header} https` to this HTTPS virtual host"))),
                         );
                     }
                     None => out.push(
@@ -175,8 +175,13 @@ pub fn check_spoof(ctx: &Context, out: &mut Vec<Finding>) {
                             "a client can make Django take a plain-HTTP request for HTTPS",
                         )
                         .related(Label::new(setting, "Django trusts this header"))
-                        .help(format!(
-                            "add `proxy_set_header {header} $scheme;` to this route"
+                        .help(for_server(
+                            r.host.kind,
+                            format!("add `proxy_set_header {header} $scheme;` to this route"),
+                            format!(
+                                "add `RequestHeader set {header} {}` to this virtual host",
+                                if r.tls { "https" } else { "http" }
+                            ),
                         )),
                 );
             }

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::{Finding, Label, Severity};
-use crate::rules::{Context, FindingExt};
+use crate::rules::{for_server, Context, FindingExt};
 
 use super::{host_label, public_listeners};
 
@@ -65,7 +65,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for server in ctx.servers {
         for listener in public_listeners(server) {
             let default = &server.hosts[listener.default_host];
-            if default.turns_everyone_away() {
+            if default.turns_everyone_away() || default.rejects_unknown_hosts.is_some() {
                 continue;
             }
             let app_hosts: Vec<usize> = listener
@@ -129,7 +129,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     ));
             }
             let tls = listener.tls;
-            out.push(finding.help(if tls {
+            let nginx = if tls {
                 format!(
                     "add `server {{ listen {} ssl default_server; server_name _; ssl_reject_handshake on; }}`",
                     listen_arg(&listener.addr)
@@ -139,7 +139,12 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     "add `server {{ listen {} default_server; server_name _; return 444; }}`",
                     listen_arg(&listener.addr)
                 )
-            }));
+            };
+            let apache = format!(
+                "make the first <VirtualHost {}> a catch-all: `<Location /> Require all denied </Location>` (or set `StrictHostCheck On` in it)",
+                listener.addr
+            );
+            out.push(finding.help(for_server(server.kind, nginx, apache)));
         }
     }
 }

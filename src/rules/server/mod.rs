@@ -57,7 +57,10 @@ pub(crate) fn host_label(host: &VirtualHost) -> String {
         .iter()
         .map(|n| n.pattern.display())
         .find(|n| n != "_")
-        .unwrap_or_else(|| "(no server_name)".to_string())
+        .unwrap_or_else(|| match host.kind {
+            crate::model::server::ServerKind::Nginx => "(no server_name)".to_string(),
+            crate::model::server::ServerKind::Apache => "(no ServerName)".to_string(),
+        })
 }
 
 /// Listeners that carry traffic from outside: not Unix sockets.

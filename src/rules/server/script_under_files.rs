@@ -48,7 +48,7 @@ fn executes(action: Option<&Action>) -> bool {
     matches!(
         action,
         Some(Action::Proxy {
-            protocol: ProxyProtocol::FastCgi | ProxyProtocol::Scgi,
+            protocol: ProxyProtocol::FastCgi | ProxyProtocol::Scgi | ProxyProtocol::Cgi,
             ..
         })
     )
