@@ -47,6 +47,16 @@ const MODULES: &[&str] = &[
     "dir",
 ];
 
+/// Debian's mod_php (`libapache2-mod-php`): `libphp8.2.so` or whichever version is installed.
+fn php_module_file() -> String {
+    std::fs::read_dir("/usr/lib/apache2/modules")
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.starts_with("libphp") && n.ends_with(".so"))
+        .expect("mod_php is installed (Debian package libapache2-mod-php); .ci/run installs it")
+}
+
 #[derive(Debug)]
 struct Response {
     raw: String,
@@ -91,6 +101,19 @@ struct Run {
 
 /// `vhosts` uses `{P1}` (the front port), `{P2}` (the stand-in app), `{DIR}`.
 fn run(vhosts: &str, settings: Option<&str>, host: &str, path: &str, extra: &str) -> Run {
+    run_with(vhosts, settings, host, path, extra, MODULES, &[])
+}
+
+/// As [`run`], with other modules and files (path, content, executable).
+fn run_with(
+    vhosts: &str,
+    settings: Option<&str>,
+    host: &str,
+    path: &str,
+    extra: &str,
+    modules: &[&str],
+    files: &[(&str, &str, bool)],
+) -> Run {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     // httpd's children run as nobody: the scratch directory must be readable.
@@ -98,14 +121,28 @@ fn run(vhosts: &str, settings: Option<&str>, host: &str, path: &str, extra: &str
     std::fs::create_dir_all(d.join("app")).unwrap();
     std::fs::write(d.join("app/index.html"), "APP").unwrap();
     std::fs::write(d.join("mime.types"), "text/html html\n").unwrap();
+    for (name, text, executable) in files {
+        let p = d.join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, text).unwrap();
+        let mode = if *executable { 0o755 } else { 0o644 };
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).unwrap();
+        std::fs::set_permissions(p.parent().unwrap(), std::fs::Permissions::from_mode(0o755))
+            .unwrap();
+    }
     let (p1, p2) = (free_port(), free_port());
     let mut conf = format!(
         "ServerRoot {0}\nPidFile {0}/httpd.pid\nErrorLog {0}/error.log\n",
         d.display()
     );
-    for m in MODULES {
+    for m in modules {
+        let file = if *m == "php" {
+            php_module_file()
+        } else {
+            format!("mod_{m}.so")
+        };
         conf.push_str(&format!(
-            "LoadModule {m}_module /usr/lib/apache2/modules/mod_{m}.so\n"
+            "LoadModule {m}_module /usr/lib/apache2/modules/{file}\n"
         ));
     }
     conf.push_str(&format!(
@@ -279,5 +316,135 @@ fn xdj005_httpd_passes_the_clients_x_forwarded_proto_on() {
     );
     prove("XDJ005", bad, good, |r| {
         r.header("x-seen-proto").as_deref() == Some("https")
+    });
+}
+
+/// mod_php needs the prefork MPM; these are the modules of a Debian PHP site.
+const PHP_MODULES: &[&str] = &[
+    "mpm_prefork",
+    "authz_core",
+    "alias",
+    "headers",
+    "proxy",
+    "proxy_http",
+    "mime",
+    "dir",
+    "php",
+];
+
+/// Debian's own wiring of PHP (php8.2.conf): a global FilesMatch sets the handler.
+const DEBIAN_PHP: &str = "<FilesMatch \".+\\.ph(?:ar|p|tml)$\">\n    SetHandler application/x-httpd-php\n</FilesMatch>\n";
+
+fn media_site(directory: &str) -> String {
+    format!(
+        "{DEBIAN_PHP}{CATCH_ALL}<VirtualHost *:{{P1}}>\n    ServerName app.test\n    Alias /media/ {{DIR}}/media/\n    \
+         <Directory {{DIR}}/media>\n{directory}        Require all granted\n    </Directory>\n    \
+         ProxyPreserveHost On\n    RequestHeader set X-Forwarded-Proto http\n    ProxyPass /media/ !\n    ProxyPass / http://127.0.0.1:{{P2}}/\n</VirtualHost>\n"
+    )
+}
+
+#[test]
+fn srv004_setting_no_handler_in_the_directory_does_not_stop_php() {
+    let files = [("media/shell.php", "<?php echo 'EXEC' . 'UTED'; ?>", false)];
+    let run_php = |directory: &str| {
+        run_with(
+            &media_site(directory),
+            None,
+            "app.test",
+            "/media/shell.php",
+            "",
+            PHP_MODULES,
+            &files,
+        )
+    };
+    // apache.md §2.5: the FilesMatch merges after the Directory and sets the handler again.
+    let bad = run_php("        SetHandler none\n");
+    let good = run_php("        php_admin_flag engine off\n");
+    prove("SRV004", bad, good, |r| r.raw.contains("EXECUTED"));
+    let denied = run_php(
+        "        <FilesMatch \".+\\.(php|phtml|phar)$\">\n            Require all denied\n        </FilesMatch>\n",
+    );
+    assert!(
+        !denied.response.raw.contains("EXECUTED"),
+        "{:?}",
+        denied.response
+    );
+    assert!(
+        !denied.findings.contains(&"SRV004"),
+        "{:?}",
+        denied.findings
+    );
+}
+
+#[test]
+fn srv009_an_uploaded_htaccess_turns_on_cgi() {
+    let files = [
+        (
+            "media/.htaccess",
+            "Options +ExecCGI\nAddHandler cgi-script .cgi\n",
+            false,
+        ),
+        (
+            "media/evil.cgi",
+            "#!/bin/sh\necho 'Content-Type: text/plain'\necho\necho SCRIPT EXEC''UTED\n",
+            true,
+        ),
+    ];
+    let modules = [MODULES, &["cgi"]].concat();
+    let modules: Vec<&str> = modules
+        .into_iter()
+        .filter(|m| *m != "mpm_event")
+        .chain(["mpm_prefork"])
+        .collect();
+    let site = |overrides: &str| {
+        media_site(&format!("        AllowOverride {overrides}\n")).replace(DEBIAN_PHP, "")
+    };
+    let bad = run_with(
+        &site("All"),
+        None,
+        "app.test",
+        "/media/evil.cgi",
+        "",
+        &modules,
+        &files,
+    );
+    let good = run_with(
+        &site("None"),
+        None,
+        "app.test",
+        "/media/evil.cgi",
+        "",
+        &modules,
+        &files,
+    );
+    prove("SRV009", bad, good, |r| r.raw.contains("SCRIPT EXECUTED"));
+}
+
+#[test]
+fn srv007_options_indexes_lists_the_media_directory() {
+    let files = [("media/a-private-upload.pdf", "%PDF", false)];
+    let modules = [MODULES, &["autoindex"]].concat();
+    let site =
+        |options: &str| media_site(&format!("        Options {options}\n")).replace(DEBIAN_PHP, "");
+    let bad = run_with(
+        &site("Indexes"),
+        None,
+        "app.test",
+        "/media/",
+        "",
+        &modules,
+        &files,
+    );
+    let good = run_with(
+        &site("None"),
+        None,
+        "app.test",
+        "/media/",
+        "",
+        &modules,
+        &files,
+    );
+    prove("SRV007", bad, good, |r| {
+        r.raw.contains("a-private-upload.pdf")
     });
 }

@@ -46,6 +46,29 @@ struct Level {
     tls: bool,
     names: Vec<HostName>,
     rewrite_on: bool,
+    /// `<Directory>`, `<Files>`, `<FilesMatch>`, `<Location>` sections, main server's first.
+    sections: Vec<FileSection>,
+}
+
+/// A per-directory section and the directives in it that decide how files are handled.
+#[derive(Clone)]
+struct FileSection {
+    scope: Scope,
+    /// (lower-cased name, arguments, span) of each directive inside.
+    directives: Vec<(String, Vec<String>, Span)>,
+}
+
+#[derive(Clone)]
+enum Scope {
+    /// `<Directory path>` (not the regex form).
+    Directory(String),
+    /// `<Files name>` / `<FilesMatch regex>`, optionally inside a `<Directory>`.
+    Files {
+        pattern: regex::Regex,
+        within: Option<String>,
+    },
+    /// `<Location prefix>`.
+    Location(String),
 }
 
 fn prefix(path: &str) -> PathMatch {
@@ -245,7 +268,47 @@ fn level(directives: &[&Directive], config: &Config, base: &Level) -> Level {
             "rewriterule" if l.rewrite_on && l.first.is_none() && a.len() >= 2 => {
                 l.first = rewrite_action(&a, span);
             }
+            "<directory" if a.len() == 1 && a[0] != "~" => {
+                let path = a[0].trim_end_matches('/').to_string();
+                let inner = config.effective(d.items());
+                let mut own = Vec::new();
+                for i in &inner {
+                    let name = lower_name(i);
+                    if name == "<files" || name == "<filesmatch" {
+                        if let Some(pattern) = files_pattern(&name, &args(i)) {
+                            l.sections.push(FileSection {
+                                scope: Scope::Files {
+                                    pattern,
+                                    within: Some(path.clone()),
+                                },
+                                directives: section_directives(config, i),
+                            });
+                        }
+                    } else {
+                        own.push((name, args(i), i.span));
+                    }
+                }
+                l.sections.push(FileSection {
+                    scope: Scope::Directory(path),
+                    directives: own,
+                });
+            }
+            "<files" | "<filesmatch" => {
+                if let Some(pattern) = files_pattern(&lower_name(d), &a) {
+                    l.sections.push(FileSection {
+                        scope: Scope::Files {
+                            pattern,
+                            within: None,
+                        },
+                        directives: section_directives(config, d),
+                    });
+                }
+            }
             "<location" if a.len() == 1 => {
+                l.sections.push(FileSection {
+                    scope: Scope::Location(a[0].clone()),
+                    directives: section_directives(config, d),
+                });
                 let inner = config.effective(d.items());
                 let denied = inner.iter().any(|i| {
                     lower_name(i) == "require"
@@ -279,6 +342,213 @@ fn level(directives: &[&Directive], config: &Config, base: &Level) -> Level {
     headers.extend(std::mem::take(&mut l.headers));
     l.headers = headers;
     l
+}
+
+/// `<Files name>` (wildcards) or `<FilesMatch regex>` / `<Files ~ regex>`, as a regex on the
+/// file's base name.
+fn files_pattern(section: &str, a: &[String]) -> Option<regex::Regex> {
+    let re = match (section, a) {
+        ("<filesmatch", [re]) | ("<files", [_, re]) => re.clone(),
+        ("<files", [name]) => {
+            let mut re = String::from("^");
+            for c in name.chars() {
+                match c {
+                    '*' => re.push_str(".*"),
+                    '?' => re.push('.'),
+                    c => re.push_str(&regex::escape(&c.to_string())),
+                }
+            }
+            re.push('$');
+            re
+        }
+        _ => return None,
+    };
+    regex::Regex::new(&re).ok()
+}
+
+fn section_directives(config: &Config, d: &Directive) -> Vec<(String, Vec<String>, Span)> {
+    config
+        .effective(d.items())
+        .iter()
+        .map(|i| (lower_name(i), args(i), i.span))
+        .collect()
+}
+
+/// What httpd does with one file, after merging its sections in httpd's order (docs
+/// sections.xml): `<Directory>` shortest path first, then `<Files>`/`<FilesMatch>`, then
+/// `<Location>`, each later one overriding.
+#[derive(Default)]
+struct FileHandling {
+    handler: Option<(String, Span)>,
+    ext_handlers: Vec<(String, String, Span)>,
+    exec_cgi: Option<Span>,
+    php_off: bool,
+    denied: bool,
+    indexes: Option<Span>,
+    overrides: Option<Span>,
+}
+
+impl FileHandling {
+    fn apply(&mut self, directives: &[(String, Vec<String>, Span)], in_directory: bool) {
+        for (name, a, span) in directives {
+            let lower: Vec<String> = a.iter().map(|x| x.to_ascii_lowercase()).collect();
+            match name.as_str() {
+                "sethandler" if !a.is_empty() => {
+                    self.handler = (lower[0] != "none").then(|| (lower[0].clone(), *span));
+                    if lower[0] == "none" {
+                        self.ext_handlers.clear();
+                    }
+                }
+                "addhandler" if a.len() >= 2 => {
+                    for ext in &lower[1..] {
+                        let ext = ext.trim_start_matches('.').to_string();
+                        self.ext_handlers.retain(|(e, _, _)| e != &ext);
+                        self.ext_handlers.push((ext, lower[0].clone(), *span));
+                    }
+                }
+                "removehandler" => {
+                    for ext in &lower {
+                        let ext = ext.trim_start_matches('.');
+                        self.ext_handlers.retain(|(e, _, _)| e != ext);
+                    }
+                }
+                "options" => {
+                    let relative = lower
+                        .iter()
+                        .all(|o| o.starts_with('+') || o.starts_with('-'));
+                    if !relative {
+                        self.exec_cgi = None;
+                        self.indexes = None;
+                    }
+                    for o in &lower {
+                        let (sign, opt) = match o.as_bytes().first() {
+                            Some(b'+') => (true, &o[1..]),
+                            Some(b'-') => (false, &o[1..]),
+                            _ => (true, o.as_str()),
+                        };
+                        let on = sign.then_some(*span);
+                        match opt {
+                            "execcgi" => self.exec_cgi = on,
+                            "indexes" => self.indexes = on,
+                            "all" => {
+                                self.exec_cgi = on;
+                                self.indexes = on;
+                            }
+                            "none" => {
+                                self.exec_cgi = None;
+                                self.indexes = None;
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                "php_admin_flag" | "php_flag" | "php_admin_value" | "php_value"
+                    if lower.first().map(String::as_str) == Some("engine") =>
+                {
+                    self.php_off = matches!(lower.get(1).map(String::as_str), Some("off" | "0"));
+                }
+                "require" if lower == ["all", "denied"] => self.denied = true,
+                "require" if lower == ["all", "granted"] => self.denied = false,
+                "allowoverride" if in_directory => {
+                    self.overrides =
+                        (lower.first().map(String::as_str) != Some("none")).then_some(*span);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The directive that makes `file` run as a script, if any.
+    fn executes(&self, file: &str, php_loaded: bool) -> Option<Span> {
+        if self.denied {
+            return None;
+        }
+        let ext = file.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
+        let (handler, span) = match &self.handler {
+            Some((h, s)) => (h.clone(), *s),
+            None => {
+                let (_, h, s) = self.ext_handlers.iter().rev().find(|(e, _, _)| *e == ext)?;
+                (h.clone(), *s)
+            }
+        };
+        if handler.starts_with("proxy:") {
+            return Some(span);
+        }
+        if handler.contains("php") {
+            return (php_loaded && !self.php_off).then_some(span);
+        }
+        if handler == "cgi-script" {
+            return self.exec_cgi.map(|_| span);
+        }
+        None
+    }
+}
+
+/// Evaluates the sections of a level for a file at `path` requested as `uri`.
+fn handling(sections: &[FileSection], path: &str, uri: &str) -> FileHandling {
+    let mut h = FileHandling::default();
+    let dir_of = path.rsplit_once('/').map_or("", |(d, _)| d);
+    let base = path.rsplit('/').next().unwrap_or(path);
+    let in_dir = |d: &str| dir_of == d || dir_of.starts_with(&format!("{d}/")) || d.is_empty();
+    let mut dirs: Vec<(&String, &FileSection)> = sections
+        .iter()
+        .filter_map(|s| match &s.scope {
+            Scope::Directory(d) if in_dir(d) => Some((d, s)),
+            _ => None,
+        })
+        .collect();
+    dirs.sort_by_key(|(d, _)| d.split('/').filter(|p| !p.is_empty()).count());
+    for (_, s) in dirs {
+        h.apply(&s.directives, true);
+    }
+    for s in sections {
+        if let Scope::Files { pattern, within } = &s.scope {
+            if pattern.is_match(base) && within.as_ref().is_none_or(|d| in_dir(d)) {
+                h.apply(&s.directives, false);
+            }
+        }
+    }
+    for s in sections {
+        if let Scope::Location(prefix) = &s.scope {
+            if uri.starts_with(prefix.as_str()) {
+                h.apply(&s.directives, false);
+            }
+        }
+    }
+    h
+}
+
+/// Script names probed under every files route.
+const SCRIPT_PROBES: &[&str] = &[
+    "x.php", "x.phtml", "x.phar", "x.cgi", "x.pl", "x.py", "x.sh",
+];
+
+/// Fills in, for each files route, what httpd would execute there, whether `.htaccess` can
+/// change it, and whether directories are listed.
+fn handlers(l: &Level, route: &mut Route, php_loaded: bool) {
+    let base_uri = match &route.path {
+        PathMatch::Prefix { path, .. } => path.trim_end_matches('/').to_string(),
+        _ => String::new(),
+    };
+    let Some(Action::Files { .. }) = &route.action else {
+        return;
+    };
+    for probe in SCRIPT_PROBES {
+        let uri = format!("{base_uri}/{probe}");
+        let Some(file) = route.file_for(&uri) else {
+            continue;
+        };
+        let h = handling(&l.sections, &file.replace("//", "/"), &uri);
+        if let Some(span) = h.executes(&file, php_loaded) {
+            route.script_handlers.push((probe.to_string(), span));
+        }
+        if route.overrides_allowed.is_none() {
+            route.overrides_allowed = h.overrides;
+        }
+        if route.lists_directories.is_none() {
+            route.lists_directories = h.indexes;
+        }
+    }
 }
 
 /// A `RewriteRule` that applies to every path: a redirect (`[R]`), a refusal (`[F]`, `[G]`).
@@ -372,13 +642,15 @@ fn route(l: &Level, path: PathMatch, span: Span, action: Option<Action>) -> Rout
         upstream_headers: upstream_headers(l),
         lists_directories: None,
         error_pages: l.error_pages.clone(),
+        script_handlers: Vec::new(),
+        overrides_allowed: None,
         max_body_size: l.max_body,
         document_root: l.document_root.as_ref().map(|(d, _)| d.clone()),
         children: Vec::new(),
     }
 }
 
-fn virtual_host(l: &Level, span: Span, listens: Vec<Listen>) -> VirtualHost {
+fn virtual_host(l: &Level, span: Span, listens: Vec<Listen>, php_loaded: bool) -> VirtualHost {
     let mut routes = Vec::new();
     // `<Location> Require all denied` refuses whatever the path was mapped to.
     for (path, s) in &l.denied {
@@ -451,6 +723,10 @@ fn virtual_host(l: &Level, span: Span, listens: Vec<Listen>) -> VirtualHost {
         alias: false,
         span: *s,
     });
+    let mut fallback = route(l, PathMatch::Any, span, fallback_action);
+    for r in routes.iter_mut().chain(std::iter::once(&mut fallback)) {
+        handlers(l, r, php_loaded);
+    }
     VirtualHost {
         span,
         kind: ServerKind::Apache,
@@ -458,7 +734,7 @@ fn virtual_host(l: &Level, span: Span, listens: Vec<Listen>) -> VirtualHost {
         listens,
         first: l.first.clone(),
         routes,
-        fallback: route(l, PathMatch::Any, span, fallback_action),
+        fallback,
         rejects_handshake: None,
         rejects_unknown_hosts: l.strict_host_check,
     }
@@ -493,6 +769,7 @@ fn vhost_addr(text: &str, default_port: u16) -> Option<SocketAddr> {
 pub fn build(config: &Config, _sources: &SourceMap) -> Server {
     let top = config.top();
     let main = level(&top, config, &Level::default());
+    let php_loaded = config.modules.iter().any(|m| m.starts_with("php"));
     let mut listen_ports: Vec<(SocketAddr, bool, Span)> = Vec::new();
     for d in &top {
         if lower_name(d) == "listen" {
@@ -536,7 +813,7 @@ pub fn build(config: &Config, _sources: &SourceMap) -> Server {
                     .to(d.args.last().map_or(d.name.span, |w| w.span)),
             })
             .collect();
-        hosts.push(virtual_host(&l, d.name.span, listens));
+        hosts.push(virtual_host(&l, d.name.span, listens, php_loaded));
     }
     // Listen ports no virtual host covers are answered by the main server.
     let uncovered: Vec<Listen> = listen_ports
@@ -557,7 +834,7 @@ pub fn build(config: &Config, _sources: &SourceMap) -> Server {
         .collect();
     if !uncovered.is_empty() {
         let span = uncovered[0].span;
-        hosts.push(virtual_host(&main, span, uncovered));
+        hosts.push(virtual_host(&main, span, uncovered, php_loaded));
     }
     let listeners = listeners(&hosts);
     Server {

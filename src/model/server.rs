@@ -256,6 +256,14 @@ pub struct Route {
     /// The largest request body accepted, in bytes (`0`: unlimited), and where it is set;
     /// `None`: the server's default (nginx 1 MiB, httpd 1 GiB).
     pub max_body_size: Option<(u64, Span)>,
+    /// For a route serving files: the file names (probes such as `x.php`) the server would
+    /// execute instead of sending, each with the directive that makes it so (httpd handlers:
+    /// `SetHandler`/`AddHandler` in `<Directory>`, `<FilesMatch>`, `<Location>`, merged in
+    /// httpd's order).
+    pub script_handlers: Vec<(String, Span)>,
+    /// For a route serving files: `.htaccess` files in its directory are read and may change
+    /// handlers and options (httpd `AllowOverride` other than `None`).
+    pub overrides_allowed: Option<Span>,
     /// The document root in effect (nginx `root`, httpd `DocumentRoot`): what script handlers
     /// such as PHP-FPM resolve the request path against.
     pub document_root: Option<String>,

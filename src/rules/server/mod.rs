@@ -6,6 +6,7 @@ mod app_error_page;
 mod catch_all;
 mod directory_listing;
 mod host_forwarding;
+mod htaccess_override;
 mod open_redirect;
 mod plain_http;
 mod script_under_files;
@@ -45,6 +46,10 @@ pub fn rules() -> Vec<Rule> {
         Rule {
             meta: &app_error_page::META,
             check: app_error_page::check,
+        },
+        Rule {
+            meta: &htaccess_override::META,
+            check: htaccess_override::check,
         },
     ]
 }

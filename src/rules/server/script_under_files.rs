@@ -75,6 +75,20 @@ fn check_host(host: &VirtualHost, out: &mut Vec<Finding>) {
         let PathMatch::Prefix { path, .. } = &loc.path else {
             continue;
         };
+        // httpd: the handlers merged for the directory itself run the file.
+        if let Some((probe, span)) = loc.script_handlers.first() {
+            out.push(
+                META.finding(
+                    Label::new(*span, format!("this handler runs `{probe}` as a script")),
+                    format!("files under {path} can be executed: a handler applies to them"),
+                )
+                .related(Label::new(loc.span, "this location serves the files"))
+                .help(format!(
+                    "in the <Directory> of {path}: `<FilesMatch \".+\\.(php|phtml|phar|cgi|pl|py|sh)$\"> Require all denied </FilesMatch>` (or `php_admin_flag engine off`); `SetHandler none` in the <Directory> alone does not stop a global <FilesMatch>"
+                )),
+            );
+            continue;
+        }
         let base = if path.ends_with('/') {
             path.clone()
         } else {
