@@ -2,6 +2,7 @@
 //! is held against every server given (a later configuration file will pair them explicitly).
 
 mod allowed_hosts;
+mod csrf_origins;
 mod forwarded_host;
 mod hsts;
 mod project_exposed;
@@ -50,6 +51,10 @@ pub fn rules() -> Vec<Rule> {
         Rule {
             meta: &project_exposed::META,
             check: project_exposed::check,
+        },
+        Rule {
+            meta: &csrf_origins::META,
+            check: csrf_origins::check,
         },
     ]
 }
