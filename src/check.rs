@@ -35,6 +35,12 @@ pub struct CheckOutcome {
 }
 
 pub fn check(request: &CheckRequest) -> CheckOutcome {
+    check_with(request, &rules::registry())
+}
+
+/// [`check`] with the given rules instead of the registry (already filtered by `--select` and
+/// `--ignore`; tests pass synthetic ones).
+pub fn check_with(request: &CheckRequest, rules: &[rules::Rule]) -> CheckOutcome {
     let mut out = CheckOutcome {
         sources: SourceMap::new(),
         findings: Vec::new(),
@@ -161,6 +167,6 @@ pub fn check(request: &CheckRequest) -> CheckOutcome {
         servers: &servers,
         settings: &settings,
     };
-    out.findings = rules::run(&ctx);
+    out.findings = rules::run_rules(&ctx, rules);
     out
 }

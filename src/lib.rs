@@ -5,6 +5,7 @@
 
 pub mod check;
 pub mod cli;
+pub mod commands;
 pub mod diagnostic;
 pub mod discover;
 pub mod model;

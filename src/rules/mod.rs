@@ -5,8 +5,19 @@
 //!
 //! A rule reads the parsed inputs handed to it in [`Context`] and pushes [`Finding`]s; it never
 //! reads files or renders anything.
+//!
+//! Fixtures: every rule has a directory `tests/fixtures/rules/<ID>/` (e.g.
+//! `tests/fixtures/rules/SRV002/`). Each entry named `bad*` (a file, or a directory holding a
+//! deployment: server configuration and settings export) is audited as `check PATH` and must
+//! raise the rule; each `good*` must not. `tests/rules_meta.rs` runs them, and fails for a
+//! registered rule without one; it also checks that the id is unique, the name kebab-case, the
+//! summary non-empty and the docs have the four headings above ([`docs::REQUIRED_SECTIONS`]).
+//! After adding or changing a rule, run `UPDATE_DOCS=1 cargo test --test docs` to regenerate
+//! `docs/rules/`.
 
 pub mod cross;
+pub mod docs;
+pub mod select;
 pub mod server;
 
 use crate::diagnostic::{Finding, Label, Severity};
@@ -136,10 +147,20 @@ pub fn registry() -> Vec<Rule> {
     rules
 }
 
+/// The metadata of some rules, in their order.
+pub fn metas(rules: &[Rule]) -> Vec<&'static RuleMeta> {
+    rules.iter().map(|r| r.meta).collect()
+}
+
 /// Runs every rule and returns the findings sorted by place, then rule.
 pub fn run(ctx: &Context) -> Vec<Finding> {
+    run_rules(ctx, &registry())
+}
+
+/// Runs the given rules and returns the findings sorted by place, then rule.
+pub fn run_rules(ctx: &Context, rules: &[Rule]) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for rule in registry() {
+    for rule in rules {
         (rule.check)(ctx, &mut findings);
     }
     findings.sort_by(|a, b| {
