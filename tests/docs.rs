@@ -210,8 +210,9 @@ fn documented_command_lines_parse() {
         commands.push(line);
     }
     for c in &commands {
-        // `deploy-audit check [PATH...]`-style synopses are not commands.
-        if c.contains('[') || c.contains("...") {
+        // `deploy-audit check [PATH...]`- and `completions <SHELL>`-style synopses are not
+        // commands.
+        if c.contains('[') || c.contains("...") || c.contains('<') {
             continue;
         }
         let argv: Vec<&str> = c.split_whitespace().collect();

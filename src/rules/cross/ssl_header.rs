@@ -65,6 +65,20 @@ declare_rule! {
     };
 }
 
+/// `x-forwarded-proto` → `X-Forwarded-Proto`, for messages and fix hints.
+fn shown(header: &str) -> String {
+    header
+        .split('-')
+        .map(|part| {
+            let mut c = part.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 /// The header and the value Django wants, when SECURE_PROXY_SSL_HEADER is set.
 fn wanted(settings: &Settings) -> Option<(String, String, crate::source::Span)> {
     match settings.secure_proxy_ssl_header() {
@@ -109,9 +123,9 @@ pub fn check_loop(ctx: &Context, out: &mut Vec<Finding>) {
                     Some((header, value, setting)) => {
                         let sent = r.route.upstream_headers.iter().find(|h| &h.name == header);
                         let problem = match sent {
-                            None => format!("sends no `{header}` header"),
+                            None => format!("sends no `{}` header", shown(header)),
                             Some(h) => match resolved(&h.value, true) {
-                                Some(v) if &v != value => format!("sends `{header}: {v}`, not `{value}`"),
+                                Some(v) if &v != value => format!("sends `{}: {v}`, not `{value}`", shown(header)),
                                 _ => continue,
                             },
                         };
@@ -122,7 +136,7 @@ pub fn check_loop(ctx: &Context, out: &mut Vec<Finding>) {
                             )
                             .related(Label::new(*setting, "Django reads the scheme from this header"))
                             .related(Label::new(redirect.span(), "and redirects what it sees as HTTP"))
-                            .help(for_server(r.host.kind, format!("add `proxy_set_header {header} $scheme;` to this route"), format!("add `RequestHeader set {header} https` to this HTTPS virtual host"))),
+                            .help(for_server(r.host.kind, format!("add `proxy_set_header {} $scheme;` to this route", shown(header)), format!("add `RequestHeader set {} https` to this HTTPS virtual host", shown(header)))),
                         );
                     }
                     None => out.push(
@@ -153,12 +167,12 @@ pub fn check_spoof(ctx: &Context, out: &mut Vec<Finding>) {
                 let span = r.route.action.as_ref().map_or(r.route.span, |a| a.span());
                 let sent = r.route.upstream_headers.iter().find(|h| h.name == header);
                 let problem = match sent {
-                    None => format!("passes the client's `{header}` header on"),
+                    None => format!("passes the client's `{}` header on", shown(&header)),
                     Some(h)
                         if !r.tls
                             && resolved(&h.value, false).as_deref() == Some(value.as_str()) =>
                     {
-                        format!("sets `{header}: {value}` on plain HTTP")
+                        format!("sets `{}: {value}` on plain HTTP", shown(&header))
                     }
                     Some(_) => continue,
                 };
@@ -177,7 +191,10 @@ pub fn check_spoof(ctx: &Context, out: &mut Vec<Finding>) {
                         .related(Label::new(setting, "Django trusts this header"))
                         .help(for_server(
                             r.host.kind,
-                            format!("add `proxy_set_header {header} $scheme;` to this route"),
+                            format!(
+                                "add `proxy_set_header {} $scheme;` to this route",
+                                shown(&header)
+                            ),
                             format!(
                                 "add `RequestHeader set {header} {}` to this virtual host",
                                 if r.tls { "https" } else { "http" }
