@@ -9,6 +9,7 @@ use crate::model;
 use crate::model::settings::Settings;
 use crate::report::json::AuditedInput;
 use crate::rules;
+use crate::rules::suppress;
 use crate::source::SourceMap;
 use crate::syntax::{apache, django, nginx};
 
@@ -22,6 +23,8 @@ pub struct CheckRequest {
     pub settings: Vec<PathBuf>,
     /// How to read Apache httpd configurations.
     pub apache_options: apache::Options,
+    /// Show what inline `# deploy-audit: ignore[…]` comments would hide (`--no-inline-ignore`).
+    pub no_inline_ignore: bool,
 }
 
 /// What a check found.
@@ -168,5 +171,25 @@ pub fn check_with(request: &CheckRequest, rules: &[rules::Rule]) -> CheckOutcome
         settings: &settings,
     };
     out.findings = rules::run_rules(&ctx, rules);
+    if !request.no_inline_ignore {
+        let mut suppressions = Vec::new();
+        let mut problems = Vec::new();
+        for c in &nginx_configs {
+            let (s, p) = suppress::collect_nginx(c, &out.sources);
+            suppressions.extend(s);
+            problems.extend(p);
+        }
+        for c in &apache_configs {
+            let (s, p) = suppress::collect_apache(c, &out.sources);
+            suppressions.extend(s);
+            problems.extend(p);
+        }
+        let ran = rules::metas(rules);
+        problems.extend(suppress::apply(&mut out.findings, &suppressions, &ran));
+        // Findings about suppressions obey rule selection like any other.
+        problems.retain(|f| ran.iter().any(|m| m.id == f.rule));
+        out.findings.extend(problems);
+        rules::sort(&mut out.findings);
+    }
     out
 }

@@ -12,7 +12,7 @@ use crate::cli::{
     CheckArgs, CheckFormat, Cli, ColorChoice, ExplainArgs, FailOn, RulesArgs, RulesFormat,
 };
 use crate::diagnostic::Severity;
-use crate::report::{github, gitlab, json, junit, sarif, text, Report};
+use crate::report::{baseline, github, gitlab, json, junit, sarif, text, Report};
 use crate::rules::{docs, select::Selection, Rule, RuleMeta};
 
 pub const EXIT_CLEAN: u8 = 0;
@@ -111,12 +111,47 @@ pub fn check(
         apache: args.apache.clone(),
         settings: args.settings.clone(),
         apache_options: args.apache_options.options(),
+        no_inline_ignore: args.no_inline_ignore,
     };
     let mut outcome = check_with(&request, &rules);
     // A finding of a rule that was not selected never shows (rules may report under other ids).
     outcome
         .findings
         .retain(|f| selection.enabled(f.rule, f.name));
+    if let Some(path) = &args.write_baseline {
+        let text = baseline::write(&outcome.findings, &outcome.sources);
+        write_file(path, |f| f.write_all(text.as_bytes()))?;
+        writeln!(
+            err,
+            "wrote {} finding(s) to the baseline {}",
+            outcome.findings.len(),
+            path.display()
+        )?;
+        return Ok(if outcome.errors.is_empty() {
+            EXIT_CLEAN
+        } else {
+            EXIT_FAILURE
+        });
+    }
+    if let Some(path) = &args.baseline {
+        let accepted = std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| baseline::Baseline::parse(&t));
+        match accepted {
+            Ok(b) => {
+                let n = b.filter(&mut outcome.findings, &outcome.sources);
+                if n > 0 {
+                    outcome.notes.push(format!(
+                        "{n} finding(s) left out: accepted in {}",
+                        path.display()
+                    ));
+                }
+            }
+            Err(e) => outcome
+                .errors
+                .push(crate::diagnostic::InputError::file(path, e)),
+        }
+    }
     let metas: Vec<&RuleMeta> = rules.iter().map(|r| r.meta).collect();
     let report = Report {
         findings: &outcome.findings,

@@ -3,6 +3,7 @@
 //! decides what is wrong or how much it matters.
 
 pub mod apache_tree;
+pub mod baseline;
 pub mod github;
 pub mod gitlab;
 pub mod json;

@@ -19,6 +19,7 @@ pub mod cross;
 pub mod docs;
 pub mod select;
 pub mod server;
+pub mod suppress;
 
 use crate::diagnostic::{Finding, Label, Severity};
 use crate::model::server::Server;
@@ -142,7 +143,16 @@ macro_rules! declare_rule {
 
 /// Every rule, in id order.
 pub fn registry() -> Vec<Rule> {
-    let mut rules = server::rules();
+    // Findings about suppressions themselves, made when suppressions are applied
+    // (`suppress::apply`), not by a check of their own.
+    let mut rules: Vec<Rule> = [&suppress::INVALID, &suppress::UNUSED]
+        .into_iter()
+        .map(|meta| Rule {
+            meta,
+            check: |_, _| {},
+        })
+        .collect();
+    rules.extend(server::rules());
     rules.extend(cross::rules());
     rules
 }
@@ -163,6 +173,12 @@ pub fn run_rules(ctx: &Context, rules: &[Rule]) -> Vec<Finding> {
     for rule in rules {
         (rule.check)(ctx, &mut findings);
     }
+    sort(&mut findings);
+    findings
+}
+
+/// The report order: by file, place, then rule.
+pub fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
         (a.primary.span.file, a.primary.span.start, a.rule).cmp(&(
             b.primary.span.file,
@@ -170,5 +186,4 @@ pub fn run_rules(ctx: &Context, rules: &[Rule]) -> Vec<Finding> {
             b.rule,
         ))
     });
-    findings
 }
