@@ -78,6 +78,7 @@ fn parse_config_here(
         macros: HashMap::new(),
         macros_used: false,
         ignore_empty: false,
+        ignore_bad_nesting: false,
         server_root,
         include_depth: 0,
         seq: 0,
@@ -169,6 +170,7 @@ struct Builder<'a> {
     /// Whether a `<Macro>` was ever read (`ap_macros != NULL`).
     macros_used: bool,
     ignore_empty: bool,
+    ignore_bad_nesting: bool,
     server_root: PathBuf,
     include_depth: u32,
     seq: u32,
@@ -581,7 +583,11 @@ impl<'a> Builder<'a> {
                 scope.push(Item::Directive(d));
                 return Ok(());
             }
-            b"<macro" | b"use" | b"undefmacro" | b"macroignoreemptyargs"
+            b"<macro"
+            | b"use"
+            | b"undefmacro"
+            | b"macroignoreemptyargs"
+            | b"macroignorebadnesting"
                 if self.has_module("macro_module") =>
             {
                 return self.macro_directive(scope, r, d, args_at, &lower);
@@ -1183,8 +1189,12 @@ impl<'a> Builder<'a> {
                 d.args = self.args_of(&r, args_at, None);
                 self.use_macro(scope, d)
             }
-            b"macroignoreemptyargs" => {
-                self.ignore_empty = true;
+            b"macroignoreemptyargs" | b"macroignorebadnesting" => {
+                if lower == b"macroignoreemptyargs" {
+                    self.ignore_empty = true;
+                } else {
+                    self.ignore_bad_nesting = true;
+                }
                 scope.push(Item::Directive(d));
                 Ok(())
             }
@@ -1281,12 +1291,15 @@ impl<'a> Builder<'a> {
         }
         // Flags (/IgnoreEmptyArgs, /IgnoreBadNesting) before the parameters.
         let mut ignore_empty = false;
+        let mut ignore_nesting = self.ignore_bad_nesting;
         while inner.get(pos) == Some(&b'/') {
             let rest = &inner[pos..];
             let (flag, next) = getword_conf(inner, pos);
             if flag.value.eq_ignore_ascii_case(b"/IgnoreEmptyArgs") {
                 ignore_empty = true;
-            } else if !flag.value.eq_ignore_ascii_case(b"/IgnoreBadNesting") {
+            } else if flag.value.eq_ignore_ascii_case(b"/IgnoreBadNesting") {
+                ignore_nesting = true;
+            } else {
                 let span = d.span;
                 self.warn(
                     WarningKind::Macro,
@@ -1322,7 +1335,7 @@ impl<'a> Builder<'a> {
             let f = &first.value;
             if f.starts_with(b"</") {
                 any_nesting -= 1;
-                if any_nesting < 0 {
+                if any_nesting < 0 && !ignore_nesting {
                     let (_, ln) = self.cursor();
                     let span = self.line_span(&br);
                     self.warn(
@@ -1353,7 +1366,7 @@ impl<'a> Builder<'a> {
                 }
                 macro_nesting -= 1;
                 if macro_nesting == 0 {
-                    if any_nesting != 0 {
+                    if any_nesting != 0 && !ignore_nesting {
                         let span = self.line_span(&br);
                         self.warn(
                             WarningKind::Macro,

@@ -574,3 +574,64 @@ fn load_module_rules() {
     let p = parse("LoadModule alias_module\n");
     assert!(p.errors()[0].starts_with("LoadModule takes two arguments"));
 }
+
+#[test]
+fn macro_nesting_warnings_and_flags() {
+    // mod_macro AH02795 and its /IgnoreBadNesting flag and MacroIgnoreBadNesting directive.
+    let p = parse_files(
+        &[(
+            "httpd.conf",
+            "<Macro M>\n<Directory /x>\n</Macro>\nUse M\n</Directory>\n",
+        )],
+        with_macro(),
+    );
+    assert!(p.errors().is_empty(), "{:?}", p.errors());
+    assert!(p
+        .warnings(WarningKind::Macro)
+        .iter()
+        .any(|w| w.starts_with("bad cumulated nesting (+1)")));
+    // The section opened by the macro is closed by the file (the text is spliced in).
+    assert_eq!(p.flat(), vec!["<Macro M", "Use M", "<Directory /x"]);
+    let p = parse_files(
+        &[(
+            "httpd.conf",
+            "<Macro M /IgnoreBadNesting>\n<Directory /x>\n</Macro>\n",
+        )],
+        with_macro(),
+    );
+    assert!(
+        p.warnings(WarningKind::Macro)
+            .iter()
+            .all(|w| !w.contains("nesting")),
+        "{:?}",
+        p.warnings(WarningKind::Macro)
+    );
+    let p = parse_files(
+        &[(
+            "httpd.conf",
+            "MacroIgnoreBadNesting\n<Macro M>\n</Directory>\n</Macro>\n",
+        )],
+        with_macro(),
+    );
+    assert!(p
+        .warnings(WarningKind::Macro)
+        .iter()
+        .all(|w| !w.contains("nesting")));
+    // Empty argument warnings, unless MacroIgnoreEmptyArgs.
+    let p = parse_files(
+        &[("httpd.conf", "<Macro M $a>\nX $a\n</Macro>\nUse M \"\"\n")],
+        with_macro(),
+    );
+    assert!(p
+        .warnings(WarningKind::Macro)
+        .iter()
+        .any(|w| w.ends_with("empty argument #1")));
+    let p = parse_files(
+        &[(
+            "httpd.conf",
+            "MacroIgnoreEmptyArgs\n<Macro M $a>\nX $a\n</Macro>\nUse M \"\"\n",
+        )],
+        with_macro(),
+    );
+    assert!(p.warnings(WarningKind::Macro).is_empty());
+}
