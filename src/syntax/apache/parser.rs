@@ -571,7 +571,7 @@ impl<'a> Builder<'a> {
         match lower {
             b"<ifmodule" | b"<ifdefine" | b"<iffile" | b"<ifdirective" | b"<ifsection"
             | b"<ifversion" => {
-                return self.conditional(scope, r, d, args_at, &lower);
+                return self.conditional(scope, r, d, args_at, lower);
             }
             b"include" | b"includeoptional" => {
                 d.args = self.args_of(&r, args_at, None);
@@ -579,7 +579,7 @@ impl<'a> Builder<'a> {
             }
             b"define" | b"undefine" | b"serverroot" | b"loadmodule" => {
                 d.args = self.args_of(&r, args_at, None);
-                self.simple_exec(&mut d, &lower)?;
+                self.simple_exec(&mut d, lower)?;
                 scope.push(Item::Directive(d));
                 return Ok(());
             }
@@ -590,7 +590,7 @@ impl<'a> Builder<'a> {
             | b"macroignorebadnesting"
                 if self.has_module("macro_module") =>
             {
-                return self.macro_directive(scope, r, d, args_at, &lower);
+                return self.macro_directive(scope, r, d, args_at, lower);
             }
             _ => {}
         }
@@ -831,7 +831,7 @@ impl<'a> Builder<'a> {
                     return err("LoadModule takes two arguments, a module name and the name of a shared object file to load it from");
                 }
                 let m = lossy(&w1.value);
-                if self.static_modules.iter().any(|s| *s == m) {
+                if self.static_modules.contains(&m) {
                     return err(&format!("module {m} is built-in and can't be loaded"));
                 }
                 if self.has_module(&m) {
