@@ -514,3 +514,128 @@ fn include_order_matches_dump_includes_on_a_crafted_tree() {
     }
     assert_eq!(mine, theirs);
 }
+
+// ------------------------------------------------------------------ random structure
+
+/// Lines whose combinations httpd judges by structure alone (every directive here is valid
+/// wherever it can land).
+const VOCABULARY: &[&str] = &[
+    "LogLevel warn",
+    "Options None",
+    "<Directory /tmp>",
+    "</Directory>",
+    "</directory>",
+    "<VirtualHost *:8080>",
+    "</VirtualHost>",
+    "<Location /x>",
+    "</Location>",
+    "<IfModule log_config_module>",
+    "<IfModule !log_config_module>",
+    "<IfModule nope_module>",
+    "</IfModule>",
+    "</IfModule> junk",
+    "<IfDefine X>",
+    "<IfDefine !X>",
+    "</IfDefine>",
+    "Define X",
+    "UnDefine X",
+    "<IfVersion >= 2.4>",
+    "<IfVersion < 2>",
+    "</IfVersion>",
+    "# comment \\",
+    "  # comment",
+    "<Macro M $a>",
+    "</Macro>",
+    "Use M a",
+    "Use M",
+    "UndefMacro M",
+    "Include inc/*.conf",
+    "IncludeOptional none/*.conf",
+    "<Directory /tmp",
+    "</VirtualHost",
+    "<IfModule>",
+    "",
+    "<Files x>",
+    "</Files>",
+    "<Limit GET>",
+    "</Limit>",
+    "Define V \"info core:debug\"",
+    "Define W ${V}",
+    "<IfDefine V>",
+    "<Directory \"/tmp/a b\">",
+    "<VIRTUALHOST *:8081>",
+    "</virtualhost>",
+    "<IfModule \"log_config_module\">",
+    "<IfModule ! log_config_module>",
+    "<Macro N>",
+    "Use N",
+];
+
+#[test]
+fn verdicts_agree_on_random_structures() {
+    let dir = tempfile::tempdir().unwrap();
+    for d in ["run", "logs", "inc"] {
+        std::fs::create_dir_all(dir.path().join(d)).unwrap();
+    }
+    std::fs::write(dir.path().join("inc/a.conf"), "LogLevel warn\n").unwrap();
+    let main = dir.path().join("httpd.conf");
+    let mut seed: u64 = 0x0bad_cafe_1234_5678;
+    let mut next = |n: usize| -> usize {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((seed >> 33) as usize) % n
+    };
+    let mut disagreements = Vec::new();
+    let cases = 600;
+    for _ in 0..cases {
+        let len = 3 + next(18);
+        let body: String = (0..len)
+            .map(|_| VOCABULARY[next(VOCABULARY.len())].to_string() + "\n")
+            .collect();
+        let text = format!(
+            "{}LoadModule macro_module {MODULES}/mod_macro.so\n{body}",
+            prelude(dir.path())
+        );
+        std::fs::write(&main, &text).unwrap();
+        let r = run(dir.path(), &main, &[], &[]);
+        let (config, _) = ours(&main, dir.path(), &[], &[]);
+        if config.is_ok() != r.ok {
+            disagreements.push(format!(
+                "--- body:\n{body}--- httpd ({}): {}--- ours: {:?}",
+                r.ok,
+                r.out,
+                config
+                    .errors
+                    .iter()
+                    .map(|e| e.message.clone())
+                    .collect::<Vec<_>>()
+            ));
+            continue;
+        }
+        if let Some(line) = r.out.lines().find_map(|l| {
+            l.strip_prefix("apache2: Syntax error on line ")
+                .and_then(|rest| rest.split(' ').next())
+                .and_then(|n| n.parse::<u32>().ok())
+        }) {
+            let first_read = config.error_places.iter().find(|p| !p.walk).map(|p| p.line);
+            if first_read != Some(line) {
+                disagreements.push(format!(
+                    "--- body:\n{body}--- httpd line {line}: {}--- ours: {first_read:?} {:?}",
+                    r.out,
+                    config
+                        .errors
+                        .iter()
+                        .map(|e| e.message.clone())
+                        .collect::<Vec<_>>()
+                ));
+            }
+        }
+    }
+    assert!(
+        disagreements.is_empty(),
+        "{} of {cases} disagree:\n{}",
+        disagreements.len(),
+        disagreements.join("\n")
+    );
+}

@@ -715,9 +715,10 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    /// The context checks httpd makes when it walks a section: sections only allowed in the
-    /// server configuration (`RSRC_CONF`) are "not allowed here" inside a directory-context
-    /// section, and a `<VirtualHost>` cannot nest.
+    /// The context checks httpd makes when it walks a section (`invoke_cmd`'s override check
+    /// and the handlers' `ap_check_cmd_context`): sections only allowed in the server
+    /// configuration (`RSRC_CONF`) inside a directory-context section, `<Limit>` outside one,
+    /// `<Files>` inside `<Limit>` or `<Location>`, and a nested `<VirtualHost>`.
     fn check_context(&mut self, canonical: &[u8], at: Span) {
         const RSRC_ONLY: &[&[u8]] = &[
             b"<Directory",
@@ -743,23 +744,50 @@ impl<'a> Builder<'a> {
             b"<Limit",
             b"<LimitExcept",
         ];
-        if RSRC_ONLY.contains(&canonical)
-            && self
-                .open_sections
+        let in_dir = self
+            .open_sections
+            .iter()
+            .any(|o| DIR_CONTEXT.contains(&o.as_slice()));
+        let has = |names: &[&[u8]]| {
+            self.open_sections
                 .iter()
-                .any(|o| DIR_CONTEXT.contains(&o.as_slice()))
-        {
-            self.record_walk(InputError::at(
-                at,
-                format!("{} not allowed here", lossy(canonical)),
-            ));
+                .rev()
+                .find(|o| names.contains(&o.as_slice()))
+                .cloned()
+        };
+        // invoke_cmd: "not allowed in <Parent> context", or "here" at the top level.
+        let not_allowed = |parent: Option<&Vec<u8>>| match parent {
+            Some(p) => format!("{} not allowed in {}> context", lossy(canonical), lossy(p)),
+            None => format!("{} not allowed here", lossy(canonical)),
+        };
+        let message = if RSRC_ONLY.contains(&canonical) && in_dir {
+            Some(not_allowed(self.open_sections.last()))
         } else if canonical == b"<VirtualHost"
             && self.open_sections.iter().any(|o| o == b"<VirtualHost")
         {
-            self.record_walk(InputError::at(
-                at,
-                "<VirtualHost> cannot occur within <VirtualHost> section",
-            ));
+            Some("<VirtualHost> cannot occur within <VirtualHost> section".to_string())
+        } else if matches!(canonical, b"<Limit" | b"<LimitExcept") && !in_dir {
+            Some(not_allowed(self.open_sections.last()))
+        } else if matches!(canonical, b"<Files" | b"<FilesMatch") {
+            if has(&[b"<Limit", b"<LimitExcept"]).is_some() {
+                Some(format!(
+                    "{}> cannot occur within <Limit> or <LimitExcept> section",
+                    lossy(canonical)
+                ))
+            } else {
+                has(&[b"<Location", b"<LocationMatch"]).map(|p| {
+                    format!(
+                        "{}> cannot occur within {}> section",
+                        lossy(canonical),
+                        lossy(&p)
+                    )
+                })
+            }
+        } else {
+            None
+        };
+        if let Some(m) = message {
+            self.record_walk(InputError::at(at, m));
         }
     }
 

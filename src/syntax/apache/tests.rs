@@ -635,3 +635,42 @@ fn macro_nesting_warnings_and_flags() {
     );
     assert!(p.warnings(WarningKind::Macro).is_empty());
 }
+
+#[test]
+fn section_context_checks_as_httpd_walks_them() {
+    // Verified with apache2 -t (2.4.71).
+    let p = parse("<Location /x>\n<Directory /tmp>\n</Directory>\n</Location>\n");
+    assert_eq!(
+        p.errors(),
+        vec!["<Directory not allowed in <Location> context"]
+    );
+    let p = parse("<VirtualHost *:80>\n<Limit GET>\n</Limit>\n</VirtualHost>\n");
+    assert_eq!(
+        p.errors(),
+        vec!["<Limit not allowed in <VirtualHost> context"]
+    );
+    let p = parse("<Limit GET>\n</Limit>\n");
+    assert_eq!(p.errors(), vec!["<Limit not allowed here"]);
+    let p = parse("<Location /x>\n<Limit GET>\n<Files y>\n</Files>\n</Limit>\n</Location>\n");
+    assert_eq!(
+        p.errors(),
+        vec!["<Files> cannot occur within <Limit> or <LimitExcept> section"]
+    );
+    let p = parse("<Location /x>\n<Files y>\n</Files>\n</Location>\n");
+    assert_eq!(
+        p.errors(),
+        vec!["<Files> cannot occur within <Location> section"]
+    );
+    // T14
+    let p = parse("<VirtualHost *:80>\n<VirtualHost *:81>\n</VirtualHost>\n</VirtualHost>\n");
+    assert_eq!(
+        p.errors(),
+        vec!["<VirtualHost> cannot occur within <VirtualHost> section"]
+    );
+    // Allowed: Directory in VirtualHost, Limit in Files, Files in Files, through a conditional.
+    let p = parse("<VirtualHost *:80>\n<IfModule log_config_module>\n<Directory /tmp>\n<Limit GET>\n</Limit>\n</Directory>\n</IfModule>\n</VirtualHost>\n<Files x>\n<Files y>\n</Files>\n</Files>\n");
+    assert!(p.errors().is_empty(), "{:?}", p.errors());
+    // The phase is recorded: httpd finds these while walking its tree.
+    let p = parse("<Limit GET>\n</Limit>\n");
+    assert!(p.config.error_places[0].walk);
+}
