@@ -20,7 +20,9 @@ use crate::source::{FileId, SourceMap, Span};
 use super::ast::*;
 use super::cond::{self, VersionTest};
 use super::include;
-use super::lexer::{getword_conf, is_space, resolve_env, words, Line, LineReader, RawWord};
+use super::lexer::{
+    for_each_word, getword_conf, is_space, resolve_env, words, Line, LineReader, RawWord,
+};
 use super::macros::{self, Macro};
 use super::{Options, MAX_DEPTH, MAX_EXPANDED_LINES, MAX_FILES, MAX_INCLUDE_DEPTH};
 
@@ -217,10 +219,10 @@ impl Scope {
     fn finish(mut self) -> Vec<Item> {
         while let Some(open) = self.stack.pop() {
             let mut d = open.dir;
-            d.body = Body::Section(Section {
+            d.body = Body::Section(Box::new(Section {
                 items: open.items,
                 close: None,
-            });
+            }));
             self.push(Item::Directive(d));
         }
         self.root
@@ -529,7 +531,6 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        let name = name_word.value.clone();
         let line_span = self.line_span(&r);
         let seq = self.next_seq();
         let place = Place {
@@ -542,9 +543,9 @@ impl<'a> Builder<'a> {
         // line only while it is the current one.
         // Lower-cased for the lookup of read-time directives (all shorter than 24 bytes).
         let mut lower_buf = [0u8; 24];
-        let lower: &[u8] = if name.len() <= lower_buf.len() {
-            let l = &mut lower_buf[..name.len()];
-            l.copy_from_slice(&name);
+        let lower: &[u8] = if name_word.value.len() <= lower_buf.len() {
+            let l = &mut lower_buf[..name_word.value.len()];
+            l.copy_from_slice(&name_word.value);
             l.make_ascii_lowercase();
             l
         } else {
@@ -564,6 +565,16 @@ impl<'a> Builder<'a> {
             seq,
             expansion: r.expansion,
             body: Body::None,
+        };
+        let name_copy;
+        let name: &[u8] = if d.name.value.first() == Some(&b'<') {
+            // Sections need the name after the directive moves on.
+            name_copy = d.name.value.clone();
+            &name_copy
+        } else {
+            name_copy = Vec::new();
+            let _ = &name_copy;
+            &d.name.value
         };
         let is_section = name.first() == Some(&b'<');
 
@@ -690,10 +701,10 @@ impl<'a> Builder<'a> {
             if sd.span.file == line_span.file && line_span.end >= sd.span.start {
                 sd.span = sd.span.to(line_span);
             }
-            sd.body = Body::Section(Section {
+            sd.body = Body::Section(Box::new(Section {
                 items: open.items,
                 close: Some(line_span),
-            });
+            }));
             scope.push(Item::Directive(sd));
             return Ok(());
         }
@@ -795,10 +806,9 @@ impl<'a> Builder<'a> {
     fn args_of(&self, r: &Read, from: usize, to: Option<usize>) -> Vec<Word> {
         let to = to.unwrap_or(r.line.text.len());
         let text = &r.line.text[..to];
-        words(text, from)
-            .into_iter()
-            .map(|w| self.word_owned(r, w))
-            .collect()
+        let mut out = Vec::new();
+        for_each_word(text, from, |w| out.push(self.word_owned(r, w)));
+        out
     }
 
     fn has_module(&self, m: &str) -> bool {
@@ -981,14 +991,14 @@ impl<'a> Builder<'a> {
                 d.span = d.span.to(c);
             }
         }
-        d.body = Body::Conditional(Conditional {
+        d.body = Body::Conditional(Box::new(Conditional {
             taken,
             basis: Basis::Evaluated,
             test,
             negated,
             items,
             close,
-        });
+        }));
         scope.push(Item::Directive(d));
         end.map(|_| ())
     }
@@ -1046,19 +1056,19 @@ impl<'a> Builder<'a> {
                             | b"<ifversion"
                     );
                 d.body = if is_cond {
-                    Body::Conditional(Conditional {
+                    Body::Conditional(Box::new(Conditional {
                         taken: false,
                         basis: Basis::NotEvaluated,
                         test: d.args.first().map(|w| w.value.clone()).unwrap_or_default(),
                         negated: false,
                         items: inner,
                         close,
-                    })
+                    }))
                 } else {
-                    Body::Section(Section {
+                    Body::Section(Box::new(Section {
                         items: inner,
                         close,
-                    })
+                    }))
                 };
                 items.push(Item::Inactive(d));
                 res?;
@@ -1161,11 +1171,11 @@ impl<'a> Builder<'a> {
                 failure = Some(InputError::at(site, e));
             }
         }
-        d.body = Body::Include(Include {
+        d.body = Body::Include(Box::new(Include {
             optional,
             resolved: include::path_bytes(&path).to_vec(),
             files,
-        });
+        }));
         scope.push(Item::Directive(d));
         if let Some(e) = failure {
             // httpd stops here; this parser records the error and goes on with the file.
@@ -1450,12 +1460,12 @@ impl<'a> Builder<'a> {
         if close.file == d.span.file && close.end >= d.span.start {
             d.span = d.span.to(close);
         }
-        d.body = Body::MacroDef(MacroDef {
+        d.body = Body::MacroDef(Box::new(MacroDef {
             name,
             params,
             lines: n,
             close: Some(close),
-        });
+        }));
         scope.push(Item::Directive(d));
         Ok(())
     }
