@@ -1012,7 +1012,9 @@ impl<'a> Builder<'a> {
             if cmd.first() == Some(&b'<') {
                 if cmd.get(1) == Some(&b'/') {
                     cmd.pop();
-                    if !cmd[2..].eq_ignore_ascii_case(&directive[1..]) {
+                    // "</" alone: httpd compares what lies past the string; nothing matches.
+                    let closing = cmd.get(2..).unwrap_or(b"");
+                    if cmd.len() < 2 || !closing.eq_ignore_ascii_case(&directive[1..]) {
                         return Err(InputError::at(
                             opener,
                             format!(

@@ -674,3 +674,18 @@ fn section_context_checks_as_httpd_walks_them() {
     let p = parse("<Limit GET>\n</Limit>\n");
     assert!(p.config.error_places[0].walk);
 }
+
+#[test]
+fn lone_closing_brackets_in_skipped_branches() {
+    // Found by the property test: "</" alone while skipping a branch.
+    for text in [
+        "<IfModule nope_module>\n</\n",
+        "<IfModule nope_module>\n</>\n",
+        "<IfModule nope_module>\n<\n",
+    ] {
+        let p = parse(text);
+        assert_eq!(p.errors().len(), 1, "{text:?}: {:?}", p.errors());
+    }
+    let p = parse("<IfModule nope_module>\n</\n");
+    assert_eq!(p.errors(), vec!["Expected </IfModule> but saw <>"]);
+}
