@@ -613,6 +613,28 @@ fn verdicts_agree_on_random_structures() {
             ));
             continue;
         }
+        // The same undefined variables, warned about in the same order (AH00111).
+        let theirs: Vec<&str> = r
+            .out
+            .lines()
+            .filter_map(|l| l.split("AH00111: Config variable ").nth(1))
+            .collect();
+        let mine: Vec<String> = config
+            .warnings
+            .iter()
+            .filter(|w| w.kind == apache::WarningKind::UndefinedVariable)
+            .map(|w| {
+                w.label
+                    .message
+                    .trim_start_matches("Config variable ")
+                    .to_string()
+            })
+            .collect();
+        if theirs != mine {
+            disagreements.push(format!(
+                "--- body:\n{body}--- httpd warnings {theirs:?}, ours {mine:?}"
+            ));
+        }
         if let Some(line) = r.out.lines().find_map(|l| {
             l.strip_prefix("apache2: Syntax error on line ")
                 .and_then(|rest| rest.split(' ').next())
