@@ -614,7 +614,7 @@ impl<'a> Builder<'a> {
                     format!("sections nested deeper than {MAX_DEPTH} levels"),
                 ));
             }
-            let canonical = cond::canonical_section(&name);
+            let canonical = cond::canonical_section(name);
             // httpd gives an argument-less "<Name>" the arguments ">".
             let synthesized = args_at >= r.line.text.len();
             let gt_at = if synthesized {
@@ -672,7 +672,7 @@ impl<'a> Builder<'a> {
                     line_span,
                     format!(
                         "{} without matching <{} section",
-                        lossy(&name),
+                        lossy(name),
                         lossy(&name[2..])
                     ),
                 ));
@@ -680,7 +680,7 @@ impl<'a> Builder<'a> {
             if name.last() != Some(&b'>') {
                 return Err(InputError::at(
                     line_span,
-                    format!("{}> directive missing closing '>'", lossy(&name)),
+                    format!("{}> directive missing closing '>'", lossy(name)),
                 ));
             }
             let inner = &name[2..name.len() - 1];
@@ -690,7 +690,7 @@ impl<'a> Builder<'a> {
                     format!(
                         "Expected </{}> but saw {}",
                         lossy(&open.canonical[1..]),
-                        lossy(&name)
+                        lossy(name)
                     ),
                 )
                 .with_related(Label::new(open.dir.span, "section opened here")));
@@ -718,7 +718,7 @@ impl<'a> Builder<'a> {
             let msg = format!(
                 "'{}' after the arguments of {} is not a comment: httpd reads it and what follows as more arguments",
                 lossy(&hash.value),
-                lossy(&name)
+                lossy(name)
             );
             self.warn(WarningKind::TrailingComment, span, msg);
         }
