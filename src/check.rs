@@ -1,14 +1,16 @@
 //! The `check` job: read the inputs, parse them, run the rules. It returns data; `main` renders
 //! it and chooses the exit code.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::diagnostic::{Finding, InputError};
 use crate::discover::{self, InputKind};
+use crate::model;
+use crate::model::settings::Settings;
 use crate::report::json::AuditedInput;
 use crate::rules;
 use crate::source::SourceMap;
-use crate::syntax::{apache, nginx};
+use crate::syntax::{apache, django, nginx};
 
 /// What to audit, as the command line gave it.
 #[derive(Clone, Debug, Default)]
@@ -33,6 +35,12 @@ pub struct CheckOutcome {
 }
 
 pub fn check(request: &CheckRequest) -> CheckOutcome {
+    check_with(request, &rules::registry())
+}
+
+/// [`check`] with the given rules instead of the registry (already filtered by `--select` and
+/// `--ignore`; tests pass synthetic ones).
+pub fn check_with(request: &CheckRequest, rules: &[rules::Rule]) -> CheckOutcome {
     let mut out = CheckOutcome {
         sources: SourceMap::new(),
         findings: Vec::new(),
@@ -92,8 +100,34 @@ pub fn check(request: &CheckRequest) -> CheckOutcome {
             Err(e) => out.errors.push(e),
         }
     }
+    let mut settings = Vec::new();
     for path in &settings_paths {
-        out.errors.push(not_yet(path, "Django settings"));
+        match django::parse_path(&mut out.sources, path) {
+            Ok(file) => {
+                out.inputs.push(AuditedInput {
+                    kind: "settings",
+                    path: path.display().to_string(),
+                    files: 1,
+                });
+                if let django::Format::Diffsettings(mode) = file.format {
+                    let guess = if mode.all {
+                        String::new()
+                    } else {
+                        format!(
+                            "; settings it does not print are taken as Django {}'s defaults (`diffsettings --all` removes the guess)",
+                            crate::model::settings::DEFAULTS_VERSION
+                        )
+                    };
+                    out.notes.push(format!(
+                        "{}: read as {}{guess}; diffsettings output holds secrets in clear text (they were not shown) and STATIC_URL/MEDIA_URL without the script prefix; the exporter in contrib/django/ avoids both",
+                        path.display(),
+                        file.format.describe()
+                    ));
+                }
+                settings.push(Settings::from_file(file));
+            }
+            Err(errors) => out.errors.extend(errors),
+        }
     }
     if nginx_paths.is_empty() && apache_paths.is_empty() && settings_paths.is_empty() {
         if out.errors.is_empty() {
@@ -104,18 +138,35 @@ pub fn check(request: &CheckRequest) -> CheckOutcome {
         return out;
     }
 
+    let mut servers: Vec<model::server::Server> = nginx_configs
+        .iter()
+        .map(|c| model::nginx::build(c, &out.sources))
+        .collect();
+    for (server, path) in servers.iter().zip(&nginx_paths) {
+        if server.hosts.is_empty() {
+            out.notes.push(format!(
+                "{}: no `server` block found, so no request routing was audited",
+                path.display()
+            ));
+        }
+    }
+    for (config, path) in apache_configs.iter().zip(&apache_paths) {
+        let server = model::apache::build(config, &out.sources);
+        if server.hosts.is_empty() {
+            out.notes.push(format!(
+                "{}: no virtual host or Listen found, so no request routing was audited",
+                path.display()
+            ));
+        }
+        servers.push(server);
+    }
     let ctx = rules::Context {
         sources: &out.sources,
         nginx: &nginx_configs,
         apache: &apache_configs,
+        servers: &servers,
+        settings: &settings,
     };
-    out.findings = rules::run(&ctx);
+    out.findings = rules::run_rules(&ctx, rules);
     out
-}
-
-fn not_yet(path: &Path, what: &str) -> InputError {
-    InputError::file(
-        path,
-        format!("{what} are not supported by this build of deploy-audit yet"),
-    )
 }

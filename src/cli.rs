@@ -25,6 +25,51 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the parsed tree of a configuration (crossplane's JSON schema for nginx).
     Parse(ParseArgs),
+    /// List every rule: id, name, severity and what it checks.
+    Rules(RulesArgs),
+    /// Print a rule's documentation (by id or name).
+    Explain(ExplainArgs),
+    /// Print a shell completion script.
+    ///
+    /// For example `deploy-audit completions bash > /etc/bash_completion.d/deploy-audit`.
+    Completions(CompletionsArgs),
+    /// Print a man page (roff).
+    ///
+    /// `deploy-audit man > deploy-audit.1` for the main page, `deploy-audit man check >
+    /// deploy-audit-check.1` for a subcommand's.
+    Man(ManArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ManArgs {
+    /// The subcommand whose page to print (`deploy-audit-SUBCOMMAND(1)`); the main page without.
+    pub subcommand: Option<String>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RulesArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+    pub format: RulesFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RulesFormat {
+    Text,
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ExplainArgs {
+    /// The rule's id (e.g. `SRV002`) or name.
+    pub rule: String,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(clap::Args, Debug)]
@@ -43,6 +88,16 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
+    /// Write the --format output to FILE; the text report still goes to standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Run only these rules: ids, names, groups (`SRV`, `XDJ`) or id prefixes; repeatable
+    /// or comma-separated.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Do not run these rules (same forms as --select; the more specific selector wins).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
     /// Exit 1 when a finding is at or above this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     pub fail_on: FailOn,
@@ -66,6 +121,9 @@ pub struct ParseArgs {
     /// Splice included files into one tree, each statement naming its file.
     #[arg(long)]
     pub combine: bool,
+    /// Do not follow includes (each `include` is kept, with no files).
+    #[arg(long, conflicts_with = "combine")]
+    pub single_file: bool,
     /// When to colour error output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -112,8 +170,18 @@ pub enum ConfigKind {
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CheckFormat {
+    /// For people: source excerpts, grouped by file, and a summary.
     Text,
+    /// The documented JSON schema (README, "JSON output").
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning (`github/codeql-action/upload-sarif`).
+    Sarif,
+    /// GitHub Actions workflow-command annotations.
+    Github,
+    /// GitLab Code Quality JSON.
+    Gitlab,
+    /// JUnit XML.
+    Junit,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -170,6 +170,11 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Option<InputKind> {
             .any(|k| text.contains(k))
             .then_some(InputKind::Settings);
     }
+    // Python sources (settings.py) have the `NAME = value` shape too, but are not ours to read:
+    // the exporter in contrib/django/ turns them into an export.
+    if ext != "py" && looks_like_diffsettings(&text) {
+        return Some(InputKind::Settings);
+    }
     if crate::syntax::nginx::include::is_dump(head) {
         return Some(InputKind::Nginx);
     }
@@ -248,9 +253,41 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Option<InputKind> {
     })
 }
 
+/// `manage.py diffsettings` output: most non-empty lines are `NAME = repr` (with the `###`,
+/// `+`/`-`/two-space prefixes and colour codes of its modes).
+fn looks_like_diffsettings(text: &str) -> bool {
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(200)
+        .collect();
+    if lines.is_empty() {
+        return false;
+    }
+    let hits = lines
+        .iter()
+        .filter(|l| crate::syntax::django::diffsettings::looks_like_line(l.as_bytes()))
+        .count();
+    hits >= 2.min(lines.len()) && hits * 10 >= lines.len() * 8
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn recognises_diffsettings_output() {
+        let d = b"DEBUG = True\nROOT_URLCONF = 'mysite.urls'  ###\n### USE_TZ = True\n";
+        assert_eq!(
+            classify(Path::new("settings.txt"), d),
+            Some(InputKind::Settings)
+        );
+        let u = b"\x1b[31;1m- DEBUG = False\x1b[0m\n\x1b[32;1m+ DEBUG = True\x1b[0m\n";
+        assert_eq!(classify(Path::new("diff"), u), Some(InputKind::Settings));
+        let n = b"server {\n    listen 80;\n}\n";
+        assert_eq!(classify(Path::new("x.conf"), n), Some(InputKind::Nginx));
+        assert_eq!(classify(Path::new("settings.py"), d), None);
+    }
 
     #[test]
     fn tells_nginx_from_apache_by_content() {

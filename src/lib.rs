@@ -5,8 +5,10 @@
 
 pub mod check;
 pub mod cli;
+pub mod commands;
 pub mod diagnostic;
 pub mod discover;
+pub mod model;
 pub mod report;
 pub mod rules;
 pub mod source;

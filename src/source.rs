@@ -69,7 +69,9 @@ pub struct SourceFile {
     pub id: FileId,
     /// The path as the user gave it, or as an include resolved it.
     pub path: PathBuf,
-    pub bytes: Arc<[u8]>,
+    /// Shared so parsers can hold the bytes while the map grows; an `Arc<Vec>` (not
+    /// `Arc<[u8]>`) so that registering a file never copies it.
+    pub bytes: Arc<Vec<u8>>,
     pub origin: Option<Origin>,
     /// Byte ranges that hold secrets: never shown, in any output.
     redacted: Vec<std::ops::Range<usize>>,
@@ -200,7 +202,7 @@ impl SourceMap {
         self.files.push(SourceFile {
             id,
             path: path.into(),
-            bytes: bytes.into(),
+            bytes: Arc::new(bytes),
             origin,
             redacted: Vec::new(),
             line_starts: OnceLock::new(),

@@ -5,8 +5,24 @@
 //!
 //! A rule reads the parsed inputs handed to it in [`Context`] and pushes [`Finding`]s; it never
 //! reads files or renders anything.
+//!
+//! Fixtures: every rule has a directory `tests/fixtures/rules/<ID>/` (e.g.
+//! `tests/fixtures/rules/SRV002/`). Each entry named `bad*` (a file, or a directory holding a
+//! deployment: server configuration and settings export) is audited as `check PATH` and must
+//! raise the rule; each `good*` must not. `tests/rules_meta.rs` runs them, and fails for a
+//! registered rule without one; it also checks that the id is unique, the name kebab-case, the
+//! summary non-empty and the docs have the four headings above ([`docs::REQUIRED_SECTIONS`]).
+//! After adding or changing a rule, run `UPDATE_DOCS=1 cargo test --test docs` to regenerate
+//! `docs/rules/`.
+
+pub mod cross;
+pub mod docs;
+pub mod select;
+pub mod server;
 
 use crate::diagnostic::{Finding, Label, Severity};
+use crate::model::server::Server;
+use crate::model::settings::Settings;
 use crate::source::SourceMap;
 use crate::syntax::{apache, nginx};
 
@@ -18,6 +34,11 @@ pub struct Context<'a> {
     /// Every Apache httpd configuration given, parsed (includes, conditionals and macros
     /// resolved as httpd reads them).
     pub apache: &'a [apache::Config],
+    /// The model of every front server given (nginx and Apache alike).
+    pub servers: &'a [Server],
+    /// Every Django settings file given, typed (each read completely; a file that could not be
+    /// read is an input error, never a partial model).
+    pub settings: &'a [Settings],
 }
 
 /// A rule's identity and documentation.
@@ -49,6 +70,40 @@ impl RuleMeta {
     }
 }
 
+/// A fix hint in the words of the server it is for.
+pub fn for_server(
+    kind: crate::model::server::ServerKind,
+    nginx: impl Into<String>,
+    apache: impl Into<String>,
+) -> String {
+    match kind {
+        crate::model::server::ServerKind::Nginx => nginx.into(),
+        crate::model::server::ServerKind::Apache => apache.into(),
+    }
+}
+
+/// Builder-style additions to a finding.
+pub trait FindingExt {
+    fn related(self, label: Label) -> Self;
+    fn help(self, help: impl Into<String>) -> Self;
+    fn severity(self, severity: Severity) -> Self;
+}
+
+impl FindingExt for Finding {
+    fn related(mut self, label: Label) -> Self {
+        self.related.push(label);
+        self
+    }
+    fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+    fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+}
+
 /// A check over the context.
 pub struct Rule {
     pub meta: &'static RuleMeta,
@@ -57,7 +112,7 @@ pub struct Rule {
 
 /// Declares a rule's metadata from its doc comment, so the documentation lives in one place:
 ///
-/// ```ignore
+/// ```text
 /// declare_rule! {
 ///     /// ## What it checks
 ///     /// …
@@ -87,13 +142,25 @@ macro_rules! declare_rule {
 
 /// Every rule, in id order.
 pub fn registry() -> Vec<Rule> {
-    Vec::new()
+    let mut rules = server::rules();
+    rules.extend(cross::rules());
+    rules
+}
+
+/// The metadata of some rules, in their order.
+pub fn metas(rules: &[Rule]) -> Vec<&'static RuleMeta> {
+    rules.iter().map(|r| r.meta).collect()
 }
 
 /// Runs every rule and returns the findings sorted by place, then rule.
 pub fn run(ctx: &Context) -> Vec<Finding> {
+    run_rules(ctx, &registry())
+}
+
+/// Runs the given rules and returns the findings sorted by place, then rule.
+pub fn run_rules(ctx: &Context, rules: &[Rule]) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for rule in registry() {
+    for rule in rules {
         (rule.check)(ctx, &mut findings);
     }
     findings.sort_by(|a, b| {

@@ -2,4 +2,5 @@
 //! errors.
 
 pub mod apache;
+pub mod django;
 pub mod nginx;

@@ -130,7 +130,7 @@ fn add_module(modules: &mut Vec<String>, m: &str) {
 /// `make_array_config`), which returns to the file when it runs out.
 enum Source {
     File {
-        bytes: Arc<[u8]>,
+        bytes: Arc<Vec<u8>>,
         reader: LineReader,
     },
     Macro {
@@ -1012,9 +1012,12 @@ impl<'a> Builder<'a> {
             if cmd.first() == Some(&b'<') {
                 if cmd.get(1) == Some(&b'/') {
                     cmd.pop();
-                    // "</" alone: httpd compares what lies past the string; nothing matches.
-                    let closing = cmd.get(2..).unwrap_or(b"");
-                    if cmd.len() < 2 || !closing.eq_ignore_ascii_case(&directive[1..]) {
+                    // A bare `</`: httpd compares what lies past its end, the empty string.
+                    if !cmd
+                        .get(2..)
+                        .unwrap_or_default()
+                        .eq_ignore_ascii_case(&directive[1..])
+                    {
                         return Err(InputError::at(
                             opener,
                             format!(

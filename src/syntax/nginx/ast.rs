@@ -10,31 +10,97 @@ use crate::source::{FileId, SourceMap, Span};
 
 use super::lexer::unescape;
 
-/// One word of a statement.
+/// One word of a statement: its byte range in the file and how it was written. Eight bytes, so
+/// that a tree costs little more than its input; the file is the directive's
+/// ([`Directive::file`]), and [`WordRef`] pairs the two for use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Word {
-    /// The raw slice, quotes included.
-    pub span: Span,
-    pub quote: Option<u8>,
-    /// Whether the raw text holds a backslash (so the value differs from it).
-    pub escaped: bool,
+    start: u32,
+    /// The end offset in the low bits, the flags above [`END_BITS`].
+    end_and_flags: u32,
 }
 
+/// Files are at most [`crate::source::MAX_FILE_SIZE`] (64 MiB) long, so 28 bits hold any offset.
+const END_BITS: u32 = 28;
+const END_MASK: u32 = (1 << END_BITS) - 1;
+const DOUBLE_QUOTED: u32 = 1 << END_BITS;
+const SINGLE_QUOTED: u32 = 1 << (END_BITS + 1);
+const ESCAPED: u32 = 1 << (END_BITS + 2);
+
+const _: () = assert!(crate::source::MAX_FILE_SIZE <= END_MASK as u64);
+
 impl Word {
+    pub fn new(start: usize, end: usize, quote: Option<u8>, escaped: bool) -> Word {
+        let mut flags = match quote {
+            Some(b'"') => DOUBLE_QUOTED,
+            Some(_) => SINGLE_QUOTED,
+            None => 0,
+        };
+        if escaped {
+            flags |= ESCAPED;
+        }
+        Word {
+            start: start as u32,
+            end_and_flags: (end as u32 & END_MASK) | flags,
+        }
+    }
+
+    pub fn start(self) -> usize {
+        self.start as usize
+    }
+
+    pub fn end(self) -> usize {
+        (self.end_and_flags & END_MASK) as usize
+    }
+
+    /// The quote character when the word was quoted.
+    pub fn quote(self) -> Option<u8> {
+        if self.end_and_flags & DOUBLE_QUOTED != 0 {
+            Some(b'"')
+        } else if self.end_and_flags & SINGLE_QUOTED != 0 {
+            Some(b'\'')
+        } else {
+            None
+        }
+    }
+
+    /// Whether the raw text holds a backslash (so the value differs from it).
+    pub fn escaped(self) -> bool {
+        self.end_and_flags & ESCAPED != 0
+    }
+}
+
+/// A word together with its file: what everything outside the parser uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WordRef {
+    pub word: Word,
+    pub file: FileId,
+}
+
+impl WordRef {
+    /// The raw slice, quotes included.
+    pub fn span(self) -> Span {
+        Span::new(self.file, self.word.start(), self.word.end())
+    }
+
+    pub fn quote(self) -> Option<u8> {
+        self.word.quote()
+    }
+
     /// The bytes as written in the file, quotes included.
-    pub fn raw<'s>(&self, sources: &'s SourceMap) -> &'s [u8] {
-        sources.slice(self.span)
+    pub fn raw(self, sources: &SourceMap) -> &[u8] {
+        sources.slice(self.span())
     }
 
     /// The value nginx stores: quotes removed, escapes applied.
-    pub fn value<'s>(&self, sources: &'s SourceMap) -> Cow<'s, [u8]> {
+    pub fn value(self, sources: &SourceMap) -> Cow<'_, [u8]> {
         let raw = self.raw(sources);
-        let inner = if self.quote.is_some() {
+        let inner = if self.word.quote().is_some() {
             &raw[1..raw.len() - 1]
         } else {
             raw
         };
-        if self.escaped {
+        if self.word.escaped() {
             Cow::Owned(unescape(inner))
         } else {
             Cow::Borrowed(inner)
@@ -42,11 +108,16 @@ impl Word {
     }
 
     /// The value as text; bytes that are not UTF-8 are read as Latin-1, so nothing is lost.
-    pub fn text<'s>(&self, sources: &'s SourceMap) -> Cow<'s, str> {
+    pub fn text(self, sources: &SourceMap) -> Cow<'_, str> {
         match self.value(sources) {
             Cow::Borrowed(b) => bytes_to_text(b),
             Cow::Owned(b) => Cow::Owned(bytes_to_text(&b).into_owned()),
         }
+    }
+
+    /// Whether the value is exactly `text`.
+    pub fn is(self, sources: &SourceMap, text: &str) -> bool {
+        self.value(sources).as_ref() == text.as_bytes()
     }
 }
 
@@ -81,13 +152,50 @@ pub enum BlockKind {
 /// optional block.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Directive {
-    pub name: Word,
-    pub args: Vec<Word>,
-    /// From the first byte of the name to the terminating `;`, or to the closing `}` of the block.
-    pub span: Span,
-    pub body: Body,
+    /// The name, then the arguments.
+    words: Words,
+    pub file: FileId,
+    /// End of the statement: after its `;`, or after the `}` closing its block.
+    end: u32,
+    /// Boxed behind one pointer (most statements have none), so a directive stays small.
+    body: Option<Box<Body>>,
     /// Whether this statement is an entry of an entries block (a key, not a directive).
     pub is_entry: bool,
+}
+
+/// A statement's words. Most statements have at most three (`listen 80`, `proxy_set_header Host
+/// $host`), kept inline so that reading them allocates nothing; longer ones go to the heap.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Words {
+    Inline {
+        len: u8,
+        words: [Word; INLINE_WORDS],
+    },
+    Heap(Box<[Word]>),
+}
+
+const INLINE_WORDS: usize = 3;
+
+impl Words {
+    fn from_slice(words: &[Word]) -> Words {
+        if words.len() <= INLINE_WORDS {
+            let mut inline = [Word::new(0, 0, None, false); INLINE_WORDS];
+            inline[..words.len()].copy_from_slice(words);
+            Words::Inline {
+                len: words.len() as u8,
+                words: inline,
+            }
+        } else {
+            Words::Heap(Box::from(words))
+        }
+    }
+
+    fn as_slice(&self) -> &[Word] {
+        match self {
+            Words::Inline { len, words } => &words[..*len as usize],
+            Words::Heap(words) => words,
+        }
+    }
 }
 
 /// What follows a statement's words.
@@ -97,8 +205,8 @@ pub enum Body {
     None,
     /// Ended by `{ … }`.
     Block(Block),
-    /// An OpenResty `*_by_lua_block { … }`: the raw Lua between the braces.
-    Lua(Span),
+    /// An OpenResty `*_by_lua_block { … }`: the byte range of the raw Lua between the braces.
+    Lua { start: u32, end: u32 },
     /// An `include`: the files it brought in, as indexes into [`Config::files`], in order.
     Include(Vec<usize>),
 }
@@ -106,8 +214,8 @@ pub enum Body {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Block {
     pub kind: BlockKind,
-    /// The `{`.
-    pub open: Span,
+    /// Offset of the `{`.
+    pub open: u32,
     pub items: Vec<Item>,
 }
 
@@ -116,9 +224,9 @@ pub struct Block {
 pub struct Comment {
     /// From the `#` to the end of the line.
     pub span: Span,
-    /// The statement whose words it sat between, if any (crossplane reports such comments after
-    /// that statement, at its line).
-    pub within: Option<Span>,
+    /// Where the statement whose words it sat between starts, if any (crossplane reports such
+    /// comments after that statement, at its line).
+    pub within: Option<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -128,22 +236,93 @@ pub enum Item {
 }
 
 impl Directive {
-    /// The directive name as text (names are ASCII in practice).
+    /// `words` holds the name first; it is never empty.
+    pub fn new(file: FileId, words: &[Word], end: usize, body: Body, is_entry: bool) -> Directive {
+        debug_assert!(!words.is_empty());
+        Directive {
+            words: Words::from_slice(words),
+            file,
+            end: end as u32,
+            body: match body {
+                Body::None => None,
+                other => Some(Box::new(other)),
+            },
+            is_entry,
+        }
+    }
+
+    fn word(&self, w: Word) -> WordRef {
+        WordRef {
+            word: w,
+            file: self.file,
+        }
+    }
+
+    pub fn name(&self) -> WordRef {
+        self.word(self.words.as_slice()[0])
+    }
+
+    pub fn args(&self) -> impl ExactSizeIterator<Item = WordRef> + DoubleEndedIterator + '_ {
+        self.words.as_slice()[1..].iter().map(|&w| self.word(w))
+    }
+
+    pub fn arg(&self, i: usize) -> Option<WordRef> {
+        self.words.as_slice().get(i + 1).map(|&w| self.word(w))
+    }
+
+    pub fn arg_count(&self) -> usize {
+        self.words.as_slice().len() - 1
+    }
+
+    /// From the first byte of the name to the terminating `;`, or to the closing `}`.
+    pub fn span(&self) -> Span {
+        Span::new(
+            self.file,
+            self.words.as_slice()[0].start(),
+            self.end as usize,
+        )
+    }
+
+    /// What follows the words.
+    pub fn body(&self) -> &Body {
+        self.body.as_deref().unwrap_or(&Body::None)
+    }
+
+    pub(crate) fn set_body(&mut self, body: Body) {
+        self.body = match body {
+            Body::None => None,
+            other => Some(Box::new(other)),
+        };
+    }
+
+    pub(crate) fn set_end(&mut self, end: usize) {
+        self.end = end as u32;
+    }
+
+    /// Whether the directive name is exactly `name`.
     pub fn name_is(&self, sources: &SourceMap, name: &str) -> bool {
-        self.name.value(sources).as_ref() == name.as_bytes()
+        self.name().is(sources, name)
     }
 
     pub fn block(&self) -> Option<&Block> {
-        match &self.body {
+        match self.body() {
             Body::Block(b) => Some(b),
             _ => None,
         }
     }
 
     pub fn includes(&self) -> &[usize] {
-        match &self.body {
+        match self.body() {
             Body::Include(files) => files,
             _ => &[],
+        }
+    }
+
+    /// The raw Lua of a `*_by_lua_block`.
+    pub fn lua_body(&self) -> Option<Span> {
+        match *self.body() {
+            Body::Lua { start, end } => Some(Span::new(self.file, start as usize, end as usize)),
+            _ => None,
         }
     }
 }
@@ -189,11 +368,11 @@ impl Config {
     fn expand_into<'c>(&'c self, items: &'c [Item], out: &mut Vec<&'c Directive>, depth: usize) {
         for item in items {
             if let Item::Directive(d) = item {
-                match &d.body {
+                match d.body() {
                     // The parser refuses include cycles, so depth is bounded by the include
                     // limit; the guard only protects against a hand-built tree.
                     Body::Include(files) if depth < super::MAX_INCLUDE_DEPTH => {
-                        for &f in files {
+                        for &f in files.iter() {
                             self.expand_into(&self.files[f].items, out, depth + 1);
                         }
                     }

@@ -124,13 +124,17 @@ pub struct DumpLoader {
 const DUMP_HEADER: &[u8] = b"# configuration file ";
 
 /// Whether bytes look like `nginx -T` output: the first line that is not nginx's own status
-/// message is a `# configuration file PATH:` header.
+/// message (`nginx: … syntax is ok`) is a `# configuration file PATH:` header. Only the first
+/// lines are looked at.
 pub fn is_dump(bytes: &[u8]) -> bool {
-    dump_header_lines(bytes).next().is_some_and(|(at, _)| {
-        bytes[..at]
-            .split(|&b| b == b'\n')
-            .all(|line| line.is_empty() || line.starts_with(b"nginx: "))
-    })
+    for line in bytes.split(|&b| b == b'\n') {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() || line.starts_with(b"nginx: ") {
+            continue;
+        }
+        return line.starts_with(DUMP_HEADER) && line.ends_with(b":");
+    }
+    false
 }
 
 /// Offsets of the header lines and the paths they name.
@@ -231,5 +235,15 @@ impl Loader for DumpLoader {
                 .cmp(b.path.as_os_str().as_encoded_bytes())
         });
         Ok(matched.into_iter().map(|s| s.id).collect())
+    }
+}
+
+/// Follows no include: each `include` keeps its argument and brings in nothing (crossplane's
+/// `--single-file`), for auditing a fragment or a file whose includes are not at hand.
+pub struct NoIncludes;
+
+impl Loader for NoIncludes {
+    fn resolve(&mut self, _: &mut SourceMap, _: &[u8]) -> Result<Vec<FileId>, String> {
+        Ok(Vec::new())
     }
 }

@@ -31,6 +31,19 @@ pub fn parse_path(sources: &mut SourceMap, path: &Path) -> Result<Config, InputE
     parse_file(sources, id)
 }
 
+/// Parses one file without following its includes.
+pub fn parse_single_file(sources: &mut SourceMap, path: &Path) -> Result<Config, InputError> {
+    let id = sources
+        .read(path)
+        .map_err(|e| InputError::file(path, e.to_string()))?;
+    Ok(parse_file_without_includes(sources, id))
+}
+
+/// Parses a file already in the source map without following its includes.
+pub fn parse_file_without_includes(sources: &mut SourceMap, id: FileId) -> Config {
+    parser::parse_config(sources, &mut include::NoIncludes, id)
+}
+
 /// Parses a file already in the source map.
 pub fn parse_file(sources: &mut SourceMap, id: FileId) -> Result<Config, InputError> {
     if include::is_dump(&sources.file(id).bytes) {

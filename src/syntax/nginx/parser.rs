@@ -6,6 +6,7 @@
 //! Unlike nginx, a syntax error stops only the file it is in: the other files are still parsed, so
 //! one run reports every broken file.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::diagnostic::{InputError, Label};
@@ -13,13 +14,13 @@ use crate::source::{FileId, SourceMap, Span};
 
 use super::ast::{Block, BlockKind, Body, Comment, Config, Directive, Item, ParsedFile, Word};
 use super::include::Loader;
-use super::lexer::{lua_block_end, LexError, Lexer, TokenKind};
+use super::lexer::{lua_block_end, unescape, LexError, Lexer, TokenKind};
 use super::{MAX_BLOCK_DEPTH, MAX_FILES, MAX_INCLUDE_DEPTH};
 
 /// Directives that nginx registers with `NGX_CONF_BLOCK`: ending one with `;` is the error
 /// `directive "X" has no opening "{"` (`ngx_conf_handler`). `server` is a block everywhere except
 /// inside `upstream`, where it names a backend.
-const BLOCK_DIRECTIVES: &[&str] = &[
+pub const BLOCK_DIRECTIVES: &[&str] = &[
     "http",
     "events",
     "stream",
@@ -39,7 +40,7 @@ const BLOCK_DIRECTIVES: &[&str] = &[
 /// `directive "X" is not terminated by ";"`. This matters most for unquoted regexes with a
 /// quantifier (`rewrite ^/(\d{3})$ …`), where `{` silently splits the word. Directives not listed
 /// here are taken as written; nginx's full directive table is not the parser's concern.
-const SIMPLE_DIRECTIVES: &[&str] = &[
+pub const SIMPLE_DIRECTIVES: &[&str] = &[
     "include",
     "listen",
     "server_name",
@@ -90,6 +91,21 @@ fn entries_block(name: &[u8]) -> Option<BlockKind> {
     }
 }
 
+/// A word's value from the file's bytes (no allocation unless it holds an escape).
+fn word_value(bytes: &[u8], w: Word) -> Cow<'_, [u8]> {
+    let raw = &bytes[w.start()..w.end()];
+    let inner = if w.quote().is_some() {
+        &raw[1..raw.len() - 1]
+    } else {
+        raw
+    };
+    if w.escaped() {
+        Cow::Owned(unescape(inner))
+    } else {
+        Cow::Borrowed(inner)
+    }
+}
+
 /// Parses `main` and everything it includes.
 pub fn parse_config(sources: &mut SourceMap, loader: &mut dyn Loader, main: FileId) -> Config {
     let mut parser = Parser {
@@ -126,6 +142,19 @@ fn current<'f>(frames: &'f mut [Frame], root: &'f mut Vec<Item>) -> &'f mut Vec<
         Some(f) => &mut f.block.items,
         None => root,
     }
+}
+
+/// Closes the innermost frame into its parent (or the file), ending the opener at `end`.
+fn close_frame(frames: &mut Vec<Frame>, root: &mut Vec<Item>, end: Option<usize>) {
+    let Some(frame) = frames.pop() else { return };
+    let mut d = frame.opener;
+    if let Some(end) = end {
+        d.set_end(end);
+    }
+    let mut block = frame.block;
+    block.items.shrink_to_fit();
+    d.set_body(Body::Block(block));
+    current(frames, root).push(Item::Directive(d));
 }
 
 /// How reading a file ended.
@@ -170,14 +199,10 @@ impl Parser<'_> {
         let mut frames: Vec<Frame> = Vec::new();
         let stop = self.read_statements(file, kind, &mut lexer, &mut root, &mut frames);
         // Close whatever is still open so the partial tree is kept.
-        while let Some(frame) = frames.pop() {
-            let mut d = frame.opener;
-            d.body = Body::Block(frame.block);
-            match frames.last_mut() {
-                Some(parent) => parent.block.items.push(Item::Directive(d)),
-                None => root.push(Item::Directive(d)),
-            }
+        while !frames.is_empty() {
+            close_frame(&mut frames, &mut root, None);
         }
+        root.shrink_to_fit();
         (root, stop)
     }
 
@@ -189,10 +214,12 @@ impl Parser<'_> {
         root: &mut Vec<Item>,
         frames: &mut Vec<Frame>,
     ) -> Stop {
+        let bytes = lexer.input();
         let span = |start: usize, end: usize| Span::new(file, start, end);
         let lex_err =
             |e: LexError| Stop::Error(InputError::at(span(e.offset, e.offset), e.message));
-        let mut words: Vec<Word> = Vec::new();
+        // Reused for every statement, so reading words allocates nothing.
+        let mut words: Vec<Word> = Vec::with_capacity(16);
         let mut comments_within: Vec<Span> = Vec::new();
         loop {
             let kind = frames.last().map_or(file_kind, |f| f.block.kind);
@@ -203,11 +230,7 @@ impl Parser<'_> {
             let tspan = span(token.start, token.end);
             match token.kind {
                 TokenKind::Word { quote, escaped } => {
-                    words.push(Word {
-                        span: tspan,
-                        quote,
-                        escaped,
-                    });
+                    words.push(Word::new(token.start, token.end, quote, escaped));
                     continue;
                 }
                 TokenKind::Comment => {
@@ -234,19 +257,10 @@ impl Parser<'_> {
                     return Stop::Done;
                 }
                 TokenKind::BlockEnd => {
-                    if !words.is_empty() {
+                    if !words.is_empty() || frames.is_empty() {
                         return Stop::Error(InputError::at(tspan, "unexpected \"}\""));
                     }
-                    let Some(frame) = frames.pop() else {
-                        return Stop::Error(InputError::at(tspan, "unexpected \"}\""));
-                    };
-                    let mut d = frame.opener;
-                    d.span = d.span.to(tspan);
-                    d.body = Body::Block(frame.block);
-                    match frames.last_mut() {
-                        Some(parent) => parent.block.items.push(Item::Directive(d)),
-                        None => root.push(Item::Directive(d)),
-                    }
+                    close_frame(frames, root, Some(token.end));
                     continue;
                 }
                 TokenKind::Semicolon | TokenKind::BlockStart => {}
@@ -259,32 +273,31 @@ impl Parser<'_> {
                 return Stop::Error(InputError::at(tspan, format!("unexpected \"{c}\"")));
             }
             let name = words[0];
-            let mut directive = Directive {
-                name,
-                args: words.drain(1..).collect(),
-                span: name.span.to(tspan),
-                body: Body::None,
-                is_entry: kind != BlockKind::Directives,
-            };
+            let name_value = word_value(bytes, name);
+            let mut directive = Directive::new(
+                file,
+                &words,
+                token.end,
+                Body::None,
+                kind != BlockKind::Directives,
+            );
             words.clear();
-            let within: Vec<Comment> = comments_within
-                .drain(..)
-                .map(|c| Comment {
+            let within = comments_within.drain(..).map(|c| {
+                Item::Comment(Comment {
                     span: c,
-                    within: Some(name.span),
+                    within: Some(name.start() as u32),
                 })
-                .collect();
-            let name_value = name.value(self.sources).into_owned();
+            });
 
             if opens_block && kind != BlockKind::Directives {
                 return Stop::Error(InputError::at(tspan, "unexpected \"{\""));
             }
             if kind == BlockKind::Directives {
-                let parent_is_upstream = frames
-                    .last()
-                    .is_some_and(|f| f.opener.name_is(self.sources, "upstream"));
+                let parent_is_upstream = frames.last().is_some_and(|f| {
+                    word_value(bytes, f.opener.name().word).as_ref() == b"upstream"
+                });
                 if let Some(err) =
-                    self.check_block_shape(&name_value, opens_block, parent_is_upstream, tspan)
+                    check_block_shape(&name_value, opens_block, parent_is_upstream, tspan)
                 {
                     return Stop::Error(err);
                 }
@@ -292,25 +305,24 @@ impl Parser<'_> {
 
             if opens_block && name_value.ends_with(b"_by_lua_block") {
                 let body_start = token.end;
-                match lua_block_end(&lexer.input()[body_start..]) {
-                    Ok(close) => {
-                        let close = body_start + close;
-                        directive.body = Body::Lua(span(body_start, close));
-                        directive.span = name.span.to(span(close, close + 1));
-                        lexer.seek(close + 1);
-                        let items = current(frames, root);
-                        items.push(Item::Directive(directive));
-                        items.extend(within.into_iter().map(Item::Comment));
-                        continue;
-                    }
-                    Err(_) => {
-                        let end = lexer.input().len();
-                        return Stop::Error(InputError::at(
-                            span(end, end),
-                            "unexpected end of file, expecting \"}\"",
-                        ));
-                    }
-                }
+                let Ok(close) = lua_block_end(&bytes[body_start..]) else {
+                    let end = bytes.len();
+                    return Stop::Error(InputError::at(
+                        span(end, end),
+                        "unexpected end of file, expecting \"}\"",
+                    ));
+                };
+                let close = body_start + close;
+                directive.set_body(Body::Lua {
+                    start: body_start as u32,
+                    end: close as u32,
+                });
+                directive.set_end(close + 1);
+                lexer.seek(close + 1);
+                let items = current(frames, root);
+                items.push(Item::Directive(directive));
+                items.extend(within);
+                continue;
             }
 
             if opens_block {
@@ -323,8 +335,8 @@ impl Parser<'_> {
                 let block_kind = entries_block(&name_value).unwrap_or(BlockKind::Directives);
                 let block = Block {
                     kind: block_kind,
-                    open: tspan,
-                    items: within.into_iter().map(Item::Comment).collect(),
+                    open: token.start as u32,
+                    items: within.collect(),
                 };
                 frames.push(Frame {
                     opener: directive,
@@ -337,67 +349,71 @@ impl Parser<'_> {
                 BlockKind::Directives => true,
                 BlockKind::Entries { include_allowed } => include_allowed,
             };
-            if include_here && name_value == b"include" {
-                if directive.args.len() != 1 {
+            if include_here && name_value.as_ref() == b"include" {
+                if directive.arg_count() != 1 {
                     return Stop::Error(InputError::at(
                         tspan,
                         "invalid number of arguments in \"include\" directive",
                     ));
                 }
-                let files = match self.include(&directive, kind) {
-                    Ok(files) => files,
-                    Err(err) => return Stop::Error(err),
-                };
-                directive.body = Body::Include(files);
+                // An include that fails is recorded and the file goes on: what follows it is
+                // still well-formed, and auditing it finds more in one run.
+                let mut files = Vec::new();
+                if let Err(err) = self.include(&directive, kind, &mut files) {
+                    self.config.errors.push(err);
+                }
+                directive.set_body(Body::Include(files));
             }
             let items = current(frames, root);
             items.push(Item::Directive(directive));
-            items.extend(within.into_iter().map(Item::Comment));
+            items.extend(within);
         }
     }
+}
 
-    /// `ngx_conf_handler`'s check that a statement ends the way its directive requires.
-    fn check_block_shape(
-        &self,
-        name: &[u8],
-        opens_block: bool,
-        parent_is_upstream: bool,
-        at: Span,
-    ) -> Option<InputError> {
-        let shown = String::from_utf8_lossy(name);
-        let is_block = BLOCK_DIRECTIVES.iter().any(|d| d.as_bytes() == name)
-            || name.ends_with(b"_by_lua_block")
-            || (name == b"server" && !parent_is_upstream);
-        let is_simple = SIMPLE_DIRECTIVES.iter().any(|d| d.as_bytes() == name)
-            || (name == b"server" && parent_is_upstream);
-        if is_block && !opens_block {
-            return Some(InputError::at(
-                at,
-                format!("directive \"{shown}\" has no opening \"{{\""),
-            ));
-        }
-        if is_simple && opens_block {
-            return Some(InputError::at(
-                at,
-                format!("directive \"{shown}\" is not terminated by \";\""),
-            ));
-        }
-        None
+/// `ngx_conf_handler`'s check that a statement ends the way its directive requires.
+fn check_block_shape(
+    name: &[u8],
+    opens_block: bool,
+    parent_is_upstream: bool,
+    at: Span,
+) -> Option<InputError> {
+    let shown = || String::from_utf8_lossy(name).into_owned();
+    let is_block = BLOCK_DIRECTIVES.iter().any(|d| d.as_bytes() == name)
+        || name.ends_with(b"_by_lua_block")
+        || (name == b"server" && !parent_is_upstream);
+    if is_block && !opens_block {
+        return Some(InputError::at(
+            at,
+            format!("directive \"{}\" has no opening \"{{\"", shown()),
+        ));
     }
+    let is_simple = SIMPLE_DIRECTIVES.iter().any(|d| d.as_bytes() == name)
+        || (name == b"server" && parent_is_upstream);
+    if is_simple && opens_block {
+        return Some(InputError::at(
+            at,
+            format!("directive \"{}\" is not terminated by \";\"", shown()),
+        ));
+    }
+    None
+}
 
+impl Parser<'_> {
     /// Resolves and parses the files of an `include`, in the reading mode of the block it is in.
+    /// Files parsed before an error are kept in `indexes`.
     fn include(
         &mut self,
         directive: &Directive,
         kind: BlockKind,
-    ) -> Result<Vec<usize>, InputError> {
-        let site = directive.span;
-        let pattern = directive.args[0].value(self.sources).into_owned();
+        indexes: &mut Vec<usize>,
+    ) -> Result<(), InputError> {
+        let site = directive.span();
+        let pattern = directive.arg(0).unwrap().value(self.sources).into_owned();
         let files = self
             .loader
             .resolve(self.sources, &pattern)
             .map_err(|message| InputError::at(site, message))?;
-        let mut indexes = Vec::with_capacity(files.len());
         for file in files {
             if let Some(pos) = self.stack.iter().position(|&f| f == file) {
                 let chain: Vec<String> = self.stack[pos..]
@@ -424,6 +440,6 @@ impl Parser<'_> {
             }
             indexes.push(self.parse_file(file, kind, Some(site)));
         }
-        Ok(indexes)
+        Ok(())
     }
 }

@@ -1,0 +1,277 @@
+//! The subcommands, as library functions: each takes its parsed arguments, the rules and the
+//! streams to write to, and returns the exit code. `main` only parses the command line and maps
+//! errors; tests call these directly with synthetic rules.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use clap::CommandFactory;
+
+use crate::check::{check_with, CheckRequest};
+use crate::cli::{
+    CheckArgs, CheckFormat, Cli, ColorChoice, ExplainArgs, FailOn, RulesArgs, RulesFormat,
+};
+use crate::diagnostic::Severity;
+use crate::report::{github, gitlab, json, junit, sarif, text, Report};
+use crate::rules::{docs, select::Selection, Rule, RuleMeta};
+
+pub const EXIT_CLEAN: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_FAILURE: u8 = 2;
+
+/// What the process knows about where it runs.
+#[derive(Clone, Debug)]
+pub struct Env {
+    /// Standard output is a terminal.
+    pub terminal: bool,
+    /// `NO_COLOR` is set to a non-empty value.
+    pub no_color: bool,
+    /// Paths in CI formats are made relative to this directory.
+    pub cwd: PathBuf,
+    /// `$GITHUB_STEP_SUMMARY`: with `--format github`, a Markdown table of every finding is
+    /// appended to it (annotations are capped per step).
+    pub step_summary: Option<PathBuf>,
+}
+
+impl Env {
+    /// The environment of this process.
+    pub fn current() -> Env {
+        use std::io::IsTerminal;
+        Env {
+            terminal: io::stdout().is_terminal(),
+            no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+            step_summary: std::env::var_os("GITHUB_STEP_SUMMARY")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
+        }
+    }
+}
+
+/// Whether to colour: `always`/`never` as said; `auto` on a terminal unless `NO_COLOR` is set.
+pub fn use_color(choice: ColorChoice, terminal: bool, no_color: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => terminal && !no_color,
+    }
+}
+
+fn render(
+    format: CheckFormat,
+    report: &Report,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        CheckFormat::Text => text::write_report(out, report, color),
+        CheckFormat::Json => {
+            let doc = json::document(
+                report.findings,
+                report.errors,
+                report.inputs,
+                report.sources,
+            );
+            serde_json::to_writer_pretty(&mut *out, &doc)?;
+            writeln!(out)
+        }
+        CheckFormat::Sarif => {
+            serde_json::to_writer_pretty(&mut *out, &sarif::document(report))?;
+            writeln!(out)
+        }
+        CheckFormat::Github => github::write(out, report),
+        CheckFormat::Gitlab => {
+            serde_json::to_writer_pretty(&mut *out, &gitlab::document(report))?;
+            writeln!(out)
+        }
+        CheckFormat::Junit => out.write_all(junit::document(report).as_bytes()),
+    }
+}
+
+/// `deploy-audit check`.
+pub fn check(
+    args: &CheckArgs,
+    rules: Vec<Rule>,
+    env: &Env,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<u8> {
+    let selection = Selection::new(args.select.clone(), args.ignore.clone());
+    let all: Vec<&RuleMeta> = rules.iter().map(|r| r.meta).collect();
+    for s in selection.unmatched(&all) {
+        writeln!(err, "warning: `{s}` (in --select/--ignore) matches no rule")?;
+    }
+    let rules: Vec<Rule> = rules
+        .into_iter()
+        .filter(|r| selection.enabled(r.meta.id, r.meta.name))
+        .collect();
+    let request = CheckRequest {
+        paths: args.paths.clone(),
+        nginx: args.nginx.clone(),
+        apache: args.apache.clone(),
+        settings: args.settings.clone(),
+        apache_options: args.apache_options.options(),
+    };
+    let mut outcome = check_with(&request, &rules);
+    // A finding of a rule that was not selected never shows (rules may report under other ids).
+    outcome
+        .findings
+        .retain(|f| selection.enabled(f.rule, f.name));
+    let metas: Vec<&RuleMeta> = rules.iter().map(|r| r.meta).collect();
+    let report = Report {
+        findings: &outcome.findings,
+        errors: &outcome.errors,
+        inputs: &outcome.inputs,
+        notes: &outcome.notes,
+        sources: &outcome.sources,
+        rules: &metas,
+        root: &env.cwd,
+    };
+    let color = use_color(args.color, env.terminal, env.no_color);
+    match &args.output {
+        Some(path) => {
+            write_file(path, |f| render(args.format, &report, false, f))?;
+            text::write_report(out, &report, color)?;
+        }
+        None => render(args.format, &report, color, out)?,
+    }
+    out.flush()?;
+    if let (CheckFormat::Github, Some(path)) = (args.format, &env.step_summary) {
+        let context = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", path.display()));
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(context)?;
+        file.write_all(github::step_summary(&report).as_bytes())
+            .map_err(context)?;
+    }
+    Ok(exit_code(
+        &outcome.findings,
+        !outcome.errors.is_empty(),
+        args.fail_on,
+    ))
+}
+
+fn write_file(path: &Path, body: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    let context = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", path.display()));
+    let file = std::fs::File::create(path).map_err(context)?;
+    let mut w = io::BufWriter::new(file);
+    body(&mut w).map_err(context)?;
+    w.flush().map_err(context)
+}
+
+/// 2 when an input could not be audited; else 1 when a finding is at or above `--fail-on`.
+pub fn exit_code(findings: &[crate::diagnostic::Finding], errored: bool, fail_on: FailOn) -> u8 {
+    if errored {
+        return EXIT_FAILURE;
+    }
+    let threshold = match fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    };
+    if threshold.is_some_and(|t| findings.iter().any(|f| f.severity >= t)) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
+}
+
+/// `deploy-audit rules`.
+pub fn list_rules(args: &RulesArgs, rules: &[&RuleMeta], out: &mut dyn Write) -> io::Result<u8> {
+    match args.format {
+        RulesFormat::Text => out.write_all(docs::table(rules).as_bytes())?,
+        RulesFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &docs::json(rules))?;
+            writeln!(out)?;
+        }
+    }
+    out.flush()?;
+    Ok(EXIT_CLEAN)
+}
+
+/// `deploy-audit explain RULE`: 2 when no rule has that id or name.
+pub fn explain(
+    args: &ExplainArgs,
+    rules: &[&RuleMeta],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<u8> {
+    let wanted = args.rule.to_ascii_lowercase();
+    let found = rules
+        .iter()
+        .find(|r| r.id.to_ascii_lowercase() == wanted || r.name.to_ascii_lowercase() == wanted);
+    match found {
+        Some(rule) => {
+            out.write_all(docs::explain(rule).as_bytes())?;
+            out.flush()?;
+            Ok(EXIT_CLEAN)
+        }
+        None => {
+            writeln!(
+                err,
+                "deploy-audit: no rule `{}`; `deploy-audit rules` lists them",
+                args.rule
+            )?;
+            Ok(EXIT_FAILURE)
+        }
+    }
+}
+
+/// `deploy-audit completions SHELL`.
+pub fn completions(shell: clap_complete::Shell, out: &mut dyn Write) -> io::Result<u8> {
+    // Into a buffer first: clap_complete panics when its writer fails (a closed pipe).
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "deploy-audit", &mut buf);
+    out.write_all(&buf)?;
+    out.flush()?;
+    Ok(EXIT_CLEAN)
+}
+
+/// The man pages (roff) of the command line, as clap describes it: `deploy-audit.1`, then
+/// `deploy-audit-SUBCOMMAND.1` for each subcommand, as (file name, page).
+pub fn man_pages() -> io::Result<Vec<(String, Vec<u8>)>> {
+    let cmd = Cli::command();
+    let mut pages = Vec::new();
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(cmd.clone()).render(&mut buf)?;
+    pages.push(("deploy-audit.1".to_string(), buf));
+    for sub in cmd.get_subcommands() {
+        let name = format!("deploy-audit-{}", sub.get_name());
+        let sub = sub
+            .clone()
+            .display_name(name.clone())
+            .bin_name(format!("deploy-audit {}", sub.get_name()));
+        let mut buf = Vec::new();
+        clap_mangen::Man::new(sub)
+            .source(format!("deploy-audit {}", env!("CARGO_PKG_VERSION")))
+            .render(&mut buf)?;
+        pages.push((format!("{name}.1"), buf));
+    }
+    Ok(pages)
+}
+
+/// `deploy-audit man [SUBCOMMAND]`: 2 for an unknown subcommand.
+pub fn man(subcommand: Option<&str>, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    let wanted = match subcommand {
+        None => "deploy-audit.1".to_string(),
+        Some(s) => format!("deploy-audit-{s}.1"),
+    };
+    match man_pages()?.into_iter().find(|(name, _)| *name == wanted) {
+        Some((_, page)) => {
+            out.write_all(&page)?;
+            out.flush()?;
+            Ok(EXIT_CLEAN)
+        }
+        None => {
+            writeln!(
+                err,
+                "deploy-audit: no subcommand `{}`",
+                subcommand.unwrap_or_default()
+            )?;
+            Ok(EXIT_FAILURE)
+        }
+    }
+}

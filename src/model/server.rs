@@ -1,0 +1,367 @@
+//! One server-neutral picture of a front server, whichever server it is: where it listens,
+//! which virtual host answers by default on each socket, which names each host serves, how a
+//! request path is routed inside a host, what each route does and which headers it sends.
+//!
+//! Builders (`model::nginx`, later `model::apache`) compute it the way each server decides;
+//! rules read only this.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use crate::source::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ServerKind {
+    Nginx,
+    Apache,
+}
+
+/// The address part of a listening socket. A specific address is a socket of its own: a
+/// request that arrives on it is matched only against the hosts listening on that address.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ListenHost {
+    /// `*` / `0.0.0.0`: every IPv4 address.
+    AnyV4,
+    /// `[::]`: every IPv6 address.
+    AnyV6,
+    Ip(IpAddr),
+    /// A host name, resolved by the server at start-up.
+    Name(String),
+    /// A Unix-domain socket path.
+    Unix(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SocketAddr {
+    pub host: ListenHost,
+    pub port: u16,
+}
+
+impl fmt::Display for SocketAddr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.host {
+            ListenHost::AnyV4 => write!(f, "*:{}", self.port),
+            ListenHost::AnyV6 => write!(f, "[::]:{}", self.port),
+            ListenHost::Ip(IpAddr::V6(ip)) => write!(f, "[{ip}]:{}", self.port),
+            ListenHost::Ip(ip) => write!(f, "{ip}:{}", self.port),
+            ListenHost::Name(n) => write!(f, "{n}:{}", self.port),
+            ListenHost::Unix(p) => write!(f, "unix:{p}"),
+        }
+    }
+}
+
+/// One `listen` of one virtual host.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Listen {
+    pub addr: SocketAddr,
+    /// Marked as the default host of its socket (`default_server`).
+    pub default: bool,
+    pub tls: bool,
+    pub span: Span,
+}
+
+/// A socket and the hosts behind it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Listener {
+    pub addr: SocketAddr,
+    /// Whether connections on it speak TLS (nginx: any `listen … ssl` for the socket).
+    pub tls: bool,
+    /// Indexes into [`Server::hosts`], in configuration order.
+    pub hosts: Vec<usize>,
+    /// The host that answers requests whose Host matches no name.
+    pub default_host: usize,
+    /// The `listen` that made it the default (its `default_server`, or the first).
+    pub default_span: Span,
+}
+
+/// How a configured name matches a Host.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NamePattern {
+    /// `example.com` (lower-cased).
+    Exact(String),
+    /// `*.example.com`: stored as the suffix `.example.com`.
+    LeadingWildcard(String),
+    /// `example.*`: stored as the prefix `example.`.
+    TrailingWildcard(String),
+    /// nginx `.example.com`: `example.com` and every subdomain; stored without the dot.
+    Domain(String),
+    /// A regular expression (nginx `~…`, httpd has none).
+    Regex(String),
+}
+
+impl NamePattern {
+    /// Whether a (lower-cased, port-free) host matches, regexes aside (`None` for a regex).
+    pub fn matches(&self, host: &str) -> Option<bool> {
+        Some(match self {
+            NamePattern::Exact(n) => n == host,
+            NamePattern::LeadingWildcard(suffix) => {
+                host.len() > suffix.len() && host.ends_with(suffix.as_str())
+            }
+            NamePattern::TrailingWildcard(prefix) => {
+                host.len() > prefix.len() && host.starts_with(prefix.as_str())
+            }
+            NamePattern::Domain(d) => {
+                host == d
+                    || (host.len() > d.len()
+                        && host.ends_with(d.as_str())
+                        && host.as_bytes()[host.len() - d.len() - 1] == b'.')
+            }
+            NamePattern::Regex(_) => return None,
+        })
+    }
+
+    /// The name as the server's configuration spells it.
+    pub fn display(&self) -> String {
+        match self {
+            NamePattern::Exact(n) => n.clone(),
+            NamePattern::LeadingWildcard(s) => format!("*{s}"),
+            NamePattern::TrailingWildcard(p) => format!("{p}*"),
+            NamePattern::Domain(d) => format!(".{d}"),
+            NamePattern::Regex(r) => format!("~{r}"),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostName {
+    pub pattern: NamePattern,
+    pub span: Span,
+}
+
+/// What answering a request means.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Hands the request to an application server.
+    Proxy {
+        protocol: ProxyProtocol,
+        target: String,
+        span: Span,
+    },
+    /// Serves files from a directory. `alias`: the route's path is replaced by `dir`; otherwise
+    /// the whole URI is appended to `dir` (nginx `root`, httpd `DocumentRoot`).
+    Files {
+        dir: String,
+        alias: bool,
+        span: Span,
+    },
+    /// Redirects to `target` (which may hold variables).
+    Redirect {
+        status: u16,
+        target: String,
+        span: Span,
+    },
+    /// Closes the connection without a response (nginx `return 444`).
+    Close { span: Span },
+    /// Refuses with a status (`return 403`, `deny all`, `Require all denied`).
+    Reject { status: u16, span: Span },
+    /// Answers itself with a status and a fixed body (`return 200 "ok"`).
+    Respond { status: u16, span: Span },
+}
+
+impl Action {
+    pub fn span(&self) -> Span {
+        match self {
+            Action::Proxy { span, .. }
+            | Action::Files { span, .. }
+            | Action::Redirect { span, .. }
+            | Action::Close { span }
+            | Action::Reject { span, .. }
+            | Action::Respond { span, .. } => *span,
+        }
+    }
+
+    /// Whether unknown hosts meeting this action are turned away (closed or refused).
+    pub fn turns_away(&self) -> bool {
+        match self {
+            Action::Close { .. } => true,
+            Action::Reject { status, .. } | Action::Respond { status, .. } => {
+                (400..500).contains(status)
+            }
+            _ => false,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProxyProtocol {
+    Http,
+    Uwsgi,
+    FastCgi,
+    Scgi,
+    Grpc,
+    /// mod_wsgi, embedded in httpd.
+    Wsgi,
+    /// CGI scripts run by the server itself (httpd `ScriptAlias`, `cgi-script`).
+    Cgi,
+}
+
+/// A response header the server adds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Header {
+    /// Lower-cased.
+    pub name: String,
+    pub value: String,
+    /// Sent on every status (nginx `always`, httpd `Header always`), not only on 2xx/3xx.
+    pub always: bool,
+    pub span: Span,
+}
+
+/// A header the server sends to the application.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UpstreamHeader {
+    /// Lower-cased.
+    pub name: String,
+    pub value: String,
+    /// `None` for a default the server sends without being told (nginx's `Host: $proxy_host`).
+    pub span: Option<Span>,
+}
+
+/// How a route matches a request path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathMatch {
+    /// The whole server (what runs before any location, or a host without locations).
+    Any,
+    Exact(String),
+    /// `no_regex`: nginx `^~`, regex locations are not tried when this is the longest prefix.
+    Prefix {
+        path: String,
+        no_regex: bool,
+    },
+    Regex {
+        pattern: String,
+        caseless: bool,
+    },
+    /// nginx `@name`: reachable only by internal redirects.
+    Named(String),
+}
+
+/// A route inside a host: a location with what it does and the settings in effect there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Route {
+    pub path: PathMatch,
+    /// The location's opening words (or the server block for [`PathMatch::Any`]).
+    pub span: Span,
+    /// What a request ending here gets; `None` when nothing is configured (nginx then serves
+    /// files from the inherited root).
+    pub action: Option<Action>,
+    /// Response headers in effect, after the server's inheritance rules (shared between the
+    /// routes that inherit the same list).
+    pub headers: Arc<Vec<Header>>,
+    /// Headers sent upstream when the action proxies, after inheritance and with defaults.
+    pub upstream_headers: Arc<Vec<UpstreamHeader>>,
+    /// `autoindex on` in effect.
+    pub lists_directories: Option<Span>,
+    /// Status codes answered with the site's own page (nginx `error_page`, httpd
+    /// `ErrorDocument`), with where each is set.
+    pub error_pages: Arc<Vec<(u16, Span)>>,
+    /// The largest request body accepted, in bytes (`0`: unlimited), and where it is set;
+    /// `None`: the server's default (nginx 1 MiB, httpd 1 GiB).
+    pub max_body_size: Option<(u64, Span)>,
+    /// For a route serving files: the file names (probes such as `x.php`) the server would
+    /// execute instead of sending, each with the directive that makes it so (httpd handlers:
+    /// `SetHandler`/`AddHandler` in `<Directory>`, `<FilesMatch>`, `<Location>`, merged in
+    /// httpd's order).
+    pub script_handlers: Vec<(String, Span)>,
+    /// For a route serving files: `.htaccess` files in its directory are read and may change
+    /// handlers and options (httpd `AllowOverride` other than `None`).
+    pub overrides_allowed: Option<Span>,
+    /// The document root in effect (nginx `root`, httpd `DocumentRoot`): what script handlers
+    /// such as PHP-FPM resolve the request path against.
+    pub document_root: Option<String>,
+    /// Nested routes, tried inside this one.
+    pub children: Vec<Route>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VirtualHost {
+    /// The `server` / `<VirtualHost>` opening.
+    pub span: Span,
+    /// Which server's rules route requests inside it (see [`VirtualHost::route`]).
+    pub kind: ServerKind,
+    pub names: Vec<HostName>,
+    pub listens: Vec<Listen>,
+    /// What runs for every request before routing (nginx server-level `return`).
+    pub first: Option<Action>,
+    /// The host's own routes, in configuration order.
+    pub routes: Vec<Route>,
+    /// What a request that matches no route gets (the host-level settings).
+    pub fallback: Route,
+    /// `ssl_reject_handshake on`: TLS handshakes for this host are refused.
+    pub rejects_handshake: Option<Span>,
+    /// httpd `StrictHostCheck On`: as the default host, it answers unknown Hosts with 400.
+    pub rejects_unknown_hosts: Option<Span>,
+}
+
+/// One front server's configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Server {
+    pub kind: ServerKind,
+    pub hosts: Vec<VirtualHost>,
+    pub listeners: Vec<Listener>,
+}
+
+impl Route {
+    /// The file a request path maps to when this route serves files
+    /// (`ngx_http_map_uri_to_path`): an alias replaces the route's prefix, a root is prepended.
+    pub fn file_for(&self, uri: &str) -> Option<String> {
+        match (&self.action, &self.path) {
+            (
+                Some(Action::Files {
+                    dir, alias: true, ..
+                }),
+                PathMatch::Prefix { path, .. },
+            ) => Some(format!("{dir}{}", uri.strip_prefix(path.as_str())?)),
+            (
+                Some(Action::Files {
+                    dir, alias: false, ..
+                }),
+                _,
+            ) => Some(format!("{}{uri}", dir.trim_end_matches('/'))),
+            _ => None,
+        }
+    }
+
+    /// The file a script handler at this route is told to run for a path:
+    /// `$document_root$fastcgi_script_name`, as Debian's `fastcgi.conf` sets SCRIPT_FILENAME.
+    pub fn script_for(&self, uri: &str) -> Option<String> {
+        self.document_root
+            .as_ref()
+            .map(|root| format!("{}{uri}", root.trim_end_matches('/')))
+    }
+}
+
+impl VirtualHost {
+    /// Whether any route of this host hands requests to an application server.
+    pub fn reaches_app(&self) -> bool {
+        fn any(r: &Route) -> bool {
+            matches!(r.action, Some(Action::Proxy { .. })) || r.children.iter().any(any)
+        }
+        if let Some(first) = &self.first {
+            return matches!(first, Action::Proxy { .. });
+        }
+        self.routes.iter().any(any) || any(&self.fallback)
+    }
+
+    /// Whether every request to this host is turned away (the catch-all shape).
+    pub fn turns_everyone_away(&self) -> bool {
+        if self.rejects_handshake.is_some() {
+            return true;
+        }
+        match &self.first {
+            Some(a) => a.turns_away(),
+            None => {
+                fn all(r: &Route) -> bool {
+                    r.action.as_ref().is_some_and(Action::turns_away) && r.children.iter().all(all)
+                }
+                // Every route, and the fallback for paths no route matches, turn away.
+                !self.routes.is_empty()
+                    && self.routes.iter().all(all)
+                    && self
+                        .routes
+                        .iter()
+                        .any(|r| matches!(&r.path, PathMatch::Prefix { path, .. } if path == "/"))
+            }
+        }
+    }
+}

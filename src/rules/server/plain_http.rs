@@ -1,0 +1,121 @@
+use crate::declare_rule;
+use crate::diagnostic::{Finding, Label};
+use crate::model::server::{Action, ListenHost, VirtualHost};
+use crate::rules::{for_server, Context, FindingExt};
+
+use super::{host_label, public_listeners};
+
+declare_rule! {
+    /// ## What it checks
+    /// Every host served on a plain-HTTP socket only redirects to `https://` (or turns the request
+    /// away). Requests for `/.well-known/acme-challenge/` are left alone: certificate renewal
+    /// needs them over HTTP. Loopback sockets are internal and not checked.
+    ///
+    /// ## Why it matters
+    /// A page served over plain HTTP can be read and rewritten by anyone on the path, and the
+    /// session and CSRF cookies of a site reachable over HTTP leak unless every cookie is
+    /// `Secure`. Django's `SECURE_SSL_REDIRECT` can do the redirect, but only for requests that
+    /// reach it; the server can do it for everything, static and media files included.
+    ///
+    /// ## Example
+    /// ```nginx
+    /// server {
+    ///     listen 80;
+    ///     server_name shop.example.com;
+    ///     location / { proxy_pass http://app; }
+    /// }
+    /// ```
+    ///
+    /// ## Fix
+    /// ```nginx
+    /// server {
+    ///     listen 80;
+    ///     server_name shop.example.com;
+    ///     return 301 https://$host$request_uri;
+    /// }
+    /// ```
+    pub static META = RuleMeta {
+        id: "SRV002",
+        name: "plain-http-not-redirected",
+        severity: Warning,
+        summary: "a host on a plain-HTTP socket serves content instead of redirecting to HTTPS",
+    };
+}
+
+/// Paths a visitor or attacker would ask for; each must be redirected or refused.
+const PROBES: &[&str] = &[
+    "/",
+    "/admin/login/",
+    "/accounts/password_reset/",
+    "/static/app.css",
+    "/media/upload.jpg",
+    "/api/items/",
+];
+
+fn redirects_to_https(action: Option<&Action>) -> bool {
+    match action {
+        Some(Action::Redirect { target, .. }) => target.starts_with("https://"),
+        Some(a) => a.turns_away(),
+        None => false,
+    }
+}
+
+/// The route that serves content over HTTP, if any (none: the host only redirects).
+fn serving_route(host: &VirtualHost) -> Option<(&str, crate::source::Span)> {
+    if host.first.is_some() {
+        return (!redirects_to_https(host.first.as_ref()))
+            .then(|| ("/", host.first.as_ref().unwrap().span()));
+    }
+    for probe in PROBES {
+        let route = host.answering(probe);
+        if !redirects_to_https(route.action.as_ref()) {
+            return Some((probe, route.span));
+        }
+    }
+    None
+}
+
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    for server in ctx.servers {
+        for listener in public_listeners(server).filter(|l| !l.tls) {
+            if let ListenHost::Ip(ip) = &listener.addr.host {
+                if ip.is_loopback() {
+                    continue;
+                }
+            }
+            for &h in &listener.hosts {
+                let host = &server.hosts[h];
+                if host.turns_everyone_away() {
+                    continue;
+                }
+                let Some((probe, span)) = serving_route(host) else {
+                    continue;
+                };
+                let listen = host
+                    .listens
+                    .iter()
+                    .find(|l| l.addr == listener.addr)
+                    .map_or(host.span, |l| l.span);
+                out.push(
+                    META.finding(
+                        Label::new(
+                            listen,
+                            format!("{} is served over plain HTTP here", host_label(host)),
+                        ),
+                        format!(
+                            "{} answers plain-HTTP requests on {} instead of redirecting to HTTPS",
+                            host_label(host),
+                            listener.addr
+                        ),
+                    )
+                    .related(Label::new(span, format!("`{probe}` is answered here")))
+                    .help(for_server(
+                        server.kind,
+                        "make the plain-HTTP server only `return 301 https://$host$request_uri;`",
+                        "make the plain-HTTP virtual host only `Redirect permanent / https://NAME/`",
+                    )),
+                );
+            }
+        }
+    }
+}

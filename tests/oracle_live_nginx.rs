@@ -1,0 +1,512 @@
+//! Live proof of the server rules: each scenario is a configuration in a bad and a good variant.
+//! The real nginx runs each on loopback ports, the request that shows the fault is sent, and the
+//! test asserts that our finding is raised exactly when nginx misbehaves.
+//!
+//! Part of the oracle suite (`cargo test --features oracle --test oracle_live_nginx`); needs
+//! Debian's nginx and, for `user root`, to run as root (CI does).
+
+#![cfg(feature = "oracle")]
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use deploy_audit::check::{check, CheckRequest};
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A running nginx, stopped when dropped.
+struct Nginx {
+    child: Child,
+}
+
+impl Nginx {
+    fn start(dir: &Path, ports: &[u16]) -> Nginx {
+        let child = Command::new("nginx")
+            .arg("-p")
+            .arg(format!("{}/", dir.display()))
+            .arg("-c")
+            .arg(dir.join("nginx.conf"))
+            .arg("-g")
+            .arg(format!(
+                "daemon off; master_process off; pid {0}/nginx.pid; error_log {0}/error.log;",
+                dir.display()
+            ))
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("nginx is installed (Debian package nginx)");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        for &port in ports {
+            while TcpStream::connect(("127.0.0.1", port)).is_err() {
+                assert!(
+                    Instant::now() < deadline,
+                    "nginx did not start: {}",
+                    std::fs::read_to_string(dir.join("error.log")).unwrap_or_default()
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        Nginx { child }
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// What came back: nothing (connection closed, nginx's 444) or a status, headers and body.
+#[derive(Debug)]
+struct Response {
+    raw: String,
+}
+
+impl Response {
+    fn closed(&self) -> bool {
+        self.raw.is_empty()
+    }
+    fn status(&self) -> u16 {
+        self.raw
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0)
+    }
+    fn header(&self, name: &str) -> Option<String> {
+        let head = self.raw.split("\r\n\r\n").next()?;
+        head.lines().skip(1).find_map(|l| {
+            let (n, v) = l.split_once(':')?;
+            n.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+        })
+    }
+    fn body(&self) -> &str {
+        self.raw.split_once("\r\n\r\n").map_or("", |(_, b)| b)
+    }
+}
+
+/// Sends one raw request (the path is sent as written, `..` included) and reads the answer.
+fn request(port: u16, host: &str, path: &str) -> Response {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nX-Forwarded-Proto: https\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    Response {
+        raw: String::from_utf8_lossy(&raw).into_owned(),
+    }
+}
+
+/// A scenario's configuration, with `{P1}` (the front port), `{P2}` (the stand-in app, an nginx
+/// server that echoes what it receives), `{P3}` (a port where nothing listens) and `{DIR}`.
+fn config(body: &str, dir: &Path, p: [u16; 3]) -> String {
+    let http = body
+        .replace("{P1}", &p[0].to_string())
+        .replace("{P2}", &p[1].to_string())
+        .replace("{P3}", &p[2].to_string())
+        .replace("{DIR}", &dir.display().to_string());
+    format!(
+        "user root;\nevents {{ worker_connections 64; }}\nhttp {{\n    access_log off;\n\
+         # The stand-in app: echoes the Host and scheme it was sent.\n\
+         server {{ listen 127.0.0.1:{p2}; return 200 \"APP host=$http_host proto=$http_x_forwarded_proto\\n\"; }}\n\
+         {http}\n}}\n",
+        p2 = p[1]
+    )
+}
+
+struct Run {
+    findings: Vec<&'static str>,
+    response: Response,
+}
+
+/// Writes the files, audits the configuration, runs nginx, sends the request.
+fn run(body: &str, files: &[(&str, &str)], host: &str, path: &str) -> Run {
+    run_ports(body, files, host, path, None)
+}
+
+/// As [`run`], with `{P3}` set to a port where something listens.
+fn run_ports(body: &str, files: &[(&str, &str)], host: &str, path: &str, p3: Option<u16>) -> Run {
+    run_full(body, files, host, path, p3, None)
+}
+
+/// As [`run`], auditing a settings file too (`{DIR}` in it is the scratch directory).
+fn run_settings(body: &str, files: &[(&str, &str)], host: &str, path: &str, settings: &str) -> Run {
+    run_full(body, files, host, path, None, Some(settings))
+}
+
+fn run_full(
+    body: &str,
+    files: &[(&str, &str)],
+    host: &str,
+    path: &str,
+    p3: Option<u16>,
+    settings: Option<&str>,
+) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    let ports = [free_port(), free_port(), p3.unwrap_or_else(free_port)];
+    for (name, text) in files {
+        let p = dir.path().join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let conf = dir.path().join("nginx.conf");
+    std::fs::write(&conf, config(body, dir.path(), ports)).unwrap();
+    let mut audit = CheckRequest {
+        nginx: vec![conf],
+        ..CheckRequest::default()
+    };
+    if let Some(s) = settings {
+        let p = dir.path().join("settings.yaml");
+        std::fs::write(&p, s.replace("{DIR}", &dir.path().display().to_string())).unwrap();
+        audit.settings.push(p);
+    }
+    let outcome = check(&audit);
+    assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+    let findings = outcome.findings.iter().map(|f| f.rule).collect();
+    let _nginx = Nginx::start(dir.path(), &ports[..2]);
+    let response = request(ports[0], host, path);
+    Run { findings, response }
+}
+
+/// Asserts that `rule` is reported exactly when the server misbehaves, for both variants.
+fn prove(rule: &str, bad: Run, good: Run, misbehaves: impl Fn(&Response) -> bool) {
+    assert!(
+        misbehaves(&bad.response),
+        "{rule}: the bad variant should misbehave: {:?}",
+        bad.response
+    );
+    assert!(
+        bad.findings.contains(&rule),
+        "{rule} not reported on the bad variant: {:?}",
+        bad.findings
+    );
+    assert!(
+        !misbehaves(&good.response),
+        "{rule}: the good variant should behave: {:?}",
+        good.response
+    );
+    assert!(
+        !good.findings.contains(&rule),
+        "{rule} reported on the good variant: {:?}",
+        good.findings
+    );
+}
+
+const APP: &str = "location / { proxy_set_header Host $host; proxy_pass http://127.0.0.1:{P2}; }";
+
+#[test]
+fn srv001_unknown_host_reaches_the_app_without_a_catch_all() {
+    let app = format!("server {{ listen {{P1}}; server_name app.test; {APP} }}");
+    let bad = run(&app, &[], "evil.test", "/");
+    let good = run(
+        &format!("server {{ listen {{P1}} default_server; server_name _; return 444; }}\n{app}"),
+        &[],
+        "evil.test",
+        "/",
+    );
+    prove("SRV001", bad, good, |r| r.body().contains("APP"));
+}
+
+#[test]
+fn srv002_plain_http_serves_the_app_instead_of_redirecting() {
+    let catch_all = "server { listen {P1} default_server; return 444; }";
+    let bad = run(
+        &format!("{catch_all}\nserver {{ listen {{P1}}; server_name app.test; {APP} }}"),
+        &[],
+        "app.test",
+        "/",
+    );
+    let good = run(
+        &format!("{catch_all}\nserver {{ listen {{P1}}; server_name app.test; return 301 https://$host$request_uri; }}"),
+        &[],
+        "app.test",
+        "/",
+    );
+    prove("SRV002", bad, good, |r| r.status() != 301);
+}
+
+#[test]
+fn srv003_the_default_server_redirects_to_a_forged_host() {
+    let redirect = "server_name app.test; return 301 https://$host$request_uri;";
+    let bad = run(
+        &format!("server {{ listen {{P1}}; {redirect} }}"),
+        &[],
+        "evil.test",
+        "/",
+    );
+    let good = run(
+        &format!("server {{ listen {{P1}} default_server; return 444; }}\nserver {{ listen {{P1}}; {redirect} }}"),
+        &[],
+        "evil.test",
+        "/",
+    );
+    prove("SRV003", bad, good, |r| {
+        r.header("location")
+            .is_some_and(|l| l.starts_with("https://evil.test"))
+    });
+}
+
+/// A running PHP-FPM (Debian's php-fpm) on a loopback port, stopped when dropped.
+struct PhpFpm {
+    child: Child,
+}
+
+impl PhpFpm {
+    fn start(dir: &Path, port: u16) -> PhpFpm {
+        let binary = std::fs::read_dir("/usr/sbin")
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .find(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("php-fpm"))
+            })
+            .expect("php-fpm is installed (Debian package php-fpm); .ci/run installs it");
+        let conf = dir.join("php-fpm.conf");
+        std::fs::write(
+            &conf,
+            format!(
+                "[global]\nerror_log = {0}/php-fpm.log\npid = {0}/php-fpm.pid\n\
+                 [www]\nuser = root\nlisten = 127.0.0.1:{port}\npm = static\npm.max_children = 1\n",
+                dir.display()
+            ),
+        )
+        .unwrap();
+        let child = Command::new(binary)
+            .args(["-F", "-R", "-y"])
+            .arg(&conf)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "php-fpm did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        PhpFpm { child }
+    }
+}
+
+impl Drop for PhpFpm {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn srv004_a_regex_location_executes_uploads() {
+    // The upload prints a marker only when it runs: its bytes do not contain it.
+    let files = [("media/evil.php", "<?php echo 'EXEC' . 'UTED'; ?>")];
+    let site = |media: &str| {
+        format!(
+            "server {{ listen {{P1}} default_server; return 444; }}\n\
+             server {{ listen {{P1}}; server_name app.test; root {{DIR}};\n\
+               location {media} {{ }}\n\
+               location ~ \\.php$ {{\n\
+                 fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n\
+                 fastcgi_param REQUEST_METHOD $request_method;\n\
+                 fastcgi_pass 127.0.0.1:{{P3}};\n\
+               }}\n\
+               {APP} }}"
+        )
+    };
+    let scratch = tempfile::tempdir().unwrap();
+    let fpm_port = free_port();
+    let _fpm = PhpFpm::start(scratch.path(), fpm_port);
+    let run_with_fpm = |media: &str| {
+        run_ports(
+            &site(media),
+            &files,
+            "app.test",
+            "/media/evil.php",
+            Some(fpm_port),
+        )
+    };
+    let bad = run_with_fpm("/media/");
+    let good = run_with_fpm("^~ /media/");
+    prove("SRV004", bad, good, |r| r.body().contains("EXECUTED"));
+
+    // Uploads served through an alias outside the PHP location's root: PHP-FPM is asked for a
+    // different file, the upload is not executed, and nothing is reported.
+    let other_root = site("/media/")
+        .replace("root {DIR};", "root {DIR}/public;")
+        .replace(
+            "location /media/ { }",
+            "location /media/ { alias {DIR}/media/; }",
+        );
+    let r = run_ports(
+        &other_root,
+        &files,
+        "app.test",
+        "/media/evil.php",
+        Some(fpm_port),
+    );
+    assert!(!r.response.body().contains("EXECUTED"), "{:?}", r.response);
+    assert!(!r.findings.contains(&"SRV004"), "{:?}", r.findings);
+}
+
+#[test]
+fn srv005_alias_without_slash_reads_the_parent_directory() {
+    let files = [("secret.txt", "SECRET"), ("static/app.css", "css")];
+    let site = |loc: &str| {
+        format!(
+            "server {{ listen {{P1}} default_server; return 444; }}\n\
+             server {{ listen {{P1}}; server_name app.test; location {loc} {{ alias {{DIR}}/static/; }} {APP} }}"
+        )
+    };
+    let bad = run(&site("/static"), &files, "app.test", "/static../secret.txt");
+    let good = run(
+        &site("/static/"),
+        &files,
+        "app.test",
+        "/static../secret.txt",
+    );
+    prove("SRV005", bad, good, |r| r.body().contains("SECRET"));
+}
+
+#[test]
+fn srv006_the_app_receives_the_upstream_name_as_host() {
+    let site = |headers: &str| {
+        format!(
+            "server {{ listen {{P1}} default_server; return 444; }}\n\
+             server {{ listen {{P1}}; server_name app.test; location / {{ {headers} proxy_pass http://127.0.0.1:{{P2}}; }} }}"
+        )
+    };
+    let bad = run(
+        &site("proxy_set_header X-Forwarded-Proto $scheme;"),
+        &[],
+        "app.test",
+        "/",
+    );
+    let good = run(
+        &site("proxy_set_header Host $host; proxy_set_header X-Forwarded-Proto $scheme;"),
+        &[],
+        "app.test",
+        "/",
+    );
+    prove("SRV006", bad, good, |r| {
+        !r.body().contains("host=app.test ")
+    });
+}
+
+#[test]
+fn srv006_inheritance_drops_the_server_level_host_header() {
+    // The server level sets Host; the location sets another header and so inherits none.
+    let bad = run(
+        "server { listen {P1} default_server; return 444; }\n\
+         server { listen {P1}; server_name app.test; proxy_set_header Host $host;\n\
+           location / { proxy_set_header X-Forwarded-Proto $scheme; proxy_pass http://127.0.0.1:{P2}; } }",
+        &[],
+        "app.test",
+        "/",
+    );
+    let good = run(
+        "server { listen {P1} default_server; return 444; }\n\
+         server { listen {P1}; server_name app.test; proxy_set_header Host $host;\n\
+           location / { proxy_pass http://127.0.0.1:{P2}; } }",
+        &[],
+        "app.test",
+        "/",
+    );
+    prove("SRV006", bad, good, |r| {
+        !r.body().contains("host=app.test ")
+    });
+}
+
+#[test]
+fn srv007_media_directory_is_listed() {
+    let files = [("media/a-private-upload.pdf", "%PDF")];
+    let site = |extra: &str| {
+        format!(
+            "server {{ listen {{P1}} default_server; return 444; }}\n\
+             server {{ listen {{P1}}; server_name app.test; location ^~ /media/ {{ alias {{DIR}}/media/; {extra} }} {APP} }}"
+        )
+    };
+    let bad = run(&site("autoindex on;"), &files, "app.test", "/media/");
+    let good = run(&site(""), &files, "app.test", "/media/");
+    prove("SRV007", bad, good, |r| {
+        r.body().contains("a-private-upload.pdf")
+    });
+}
+
+#[test]
+fn the_catch_all_really_closes_the_connection() {
+    let r = run(
+        &format!("server {{ listen {{P1}} default_server; return 444; }}\nserver {{ listen {{P1}}; server_name app.test; {APP} }}"),
+        &[],
+        "evil.test",
+        "/",
+    );
+    assert!(r.response.closed(), "{:?}", r.response);
+    assert!(!r.findings.contains(&"SRV001"), "{:?}", r.findings);
+}
+
+#[test]
+fn srv008_a_stopped_app_shows_the_servers_bare_page() {
+    let files = [("errors/maintenance.html", "BACK SOON")];
+    let site = |pages: &str| {
+        format!(
+            "server {{ listen {{P1}} default_server; return 444; }}\n\
+             server {{ listen {{P1}}; server_name app.test; {pages}\n\
+               location = /maintenance.html {{ root {{DIR}}/errors; internal; }}\n\
+               location / {{ proxy_set_header Host $host; proxy_pass http://127.0.0.1:{{P3}}; }} }}"
+        )
+    };
+    // {P3}: nothing listens there, the app is down.
+    let bad = run(&site(""), &files, "app.test", "/");
+    let good = run(
+        &site("error_page 502 503 504 /maintenance.html;"),
+        &files,
+        "app.test",
+        "/",
+    );
+    prove("SRV008", bad, good, |r| {
+        r.status() == 502 && !r.body().contains("BACK SOON")
+    });
+}
+
+#[test]
+fn xdj009_a_root_over_the_project_serves_its_settings() {
+    let files = [
+        ("shop/settings.py", "SECRET_KEY = 'x'"),
+        ("manage.py", "#!/usr/bin/env python"),
+        ("public/index.html", "hi"),
+    ];
+    let settings = "DEBUG: false\nBASE_DIR: {DIR}\nALLOWED_HOSTS: [app.test]\n";
+    let site = |root: &str| {
+        format!(
+            "server {{ listen {{P1}} default_server; return 444; }}\n\
+             server {{ listen {{P1}}; server_name app.test; root {root}; location / {{ try_files $uri @app; }} location @app {{ proxy_set_header Host $host; proxy_pass http://127.0.0.1:{{P2}}; }} }}"
+        )
+    };
+    let bad = run_settings(
+        &site("{DIR}"),
+        &files,
+        "app.test",
+        "/shop/settings.py",
+        settings,
+    );
+    let good = run_settings(
+        &site("{DIR}/public"),
+        &files,
+        "app.test",
+        "/shop/settings.py",
+        settings,
+    );
+    prove("XDJ009", bad, good, |r| r.body().contains("SECRET_KEY"));
+}
