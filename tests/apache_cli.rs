@@ -114,3 +114,29 @@ fn check_reads_apache_configs() {
     let text = doc.to_string();
     assert!(text.contains("\"apache\""), "{text}");
 }
+
+#[test]
+fn parse_combine_splices_includes_and_names_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("httpd.conf");
+    std::fs::write(&f, "ServerName a\nInclude inc.conf\n# note\n").unwrap();
+    std::fs::write(dir.path().join("inc.conf"), "ServerAlias b\n").unwrap();
+    let out = bin()
+        .args([
+            "parse",
+            "--kind",
+            "apache",
+            "--combine",
+            "--include-comments",
+        ])
+        .arg(&f)
+        .assert()
+        .success();
+    let doc: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let parsed = doc["config"][0]["parsed"].as_array().unwrap();
+    assert_eq!(doc["config"].as_array().unwrap().len(), 1);
+    assert_eq!(parsed[1]["directive"], "ServerAlias");
+    assert!(parsed[1]["file"].as_str().unwrap().ends_with("inc.conf"));
+    assert_eq!(parsed[2]["directive"], "#");
+    assert_eq!(parsed[2]["comment"], " note");
+}

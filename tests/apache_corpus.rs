@@ -329,6 +329,17 @@ fn transcript(config: &Config, sources: &SourceMap, pwd: &str) -> Vec<String> {
         }
         let _ = error_directive.take();
     }
+    // The refs were made by an older httpd, which said "X not allowed here" where 2.4.71 (and
+    // this parser) say "X not allowed in <Parent> context".
+    let out: Vec<String> = out
+        .into_iter()
+        .map(
+            |l| match (l.find(" not allowed in <"), l.ends_with("> context")) {
+                (Some(i), true) => format!("{} not allowed here", &l[..i]),
+                _ => l,
+            },
+        )
+        .collect();
     out.join("\n")
         .replace(pwd, ".")
         .replace("\n\t", "\\n\\t")

@@ -11,7 +11,7 @@ use std::process::Command;
 
 use apache_support::*;
 use deploy_audit::source::SourceMap;
-use deploy_audit::syntax::apache::{self, Body, Config, Directive, Item, Options};
+use deploy_audit::syntax::apache::{self, cond, Body, Config, Directive, Item, Options};
 
 const MODULES: &str = "/usr/lib/apache2/modules";
 
@@ -146,16 +146,22 @@ fn dump_lines(config: &Config, sources: &SourceMap) -> Vec<String> {
             }
             let pad = "  ".repeat(depth);
             out.push(format!("{pad}# {:3}:", d.line));
+            // httpd shows a known name in its canonical spelling.
+            let name = cond::canonical_section(&d.name.value);
             out.push(
                 format!(
                     "{pad}{} {}",
-                    String::from_utf8_lossy(&d.name.value),
+                    String::from_utf8_lossy(&name),
                     String::from_utf8_lossy(&d.raw_args)
                 )
                 .trim_end()
                 .to_string(),
             );
             if let Body::Section(sec) = &d.body {
+                // mod_info closes only sections that hold something.
+                if c.effective(&sec.items).is_empty() {
+                    continue;
+                }
                 let own = file.clone();
                 walk(c, s, &sec.items, depth + 1, out, file);
                 // mod_info names the file again before a closing tag read elsewhere.
@@ -163,10 +169,7 @@ fn dump_lines(config: &Config, sources: &SourceMap) -> Vec<String> {
                     out.push(format!("# In file: {own}"));
                     *file = own;
                 }
-                out.push(format!(
-                    "{pad}</{}>",
-                    String::from_utf8_lossy(&d.name.value[1..])
-                ));
+                out.push(format!("{pad}</{}>", String::from_utf8_lossy(&name[1..])));
             }
         }
     }
@@ -420,6 +423,8 @@ const SNIPPETS: &[&str] = &[
     "Define A \"x.test y.test\"\n<VirtualHost *:8080>\n  ServerName a.test\n  ServerAlias ${A} \\\n     z.test\n  Include inc/*.conf\n</VirtualHost>\nUnDefine A\n<IfDefine !A>\n  LogLevel info\n</IfDefine>\n",
     "<IfModule macro_module>\n  <IfModule !nope_module>\n    LogLevel debug\n  </IfModule>\n</IfModule>\n<IfVersion < 2.4>\n  LogLevel error\n</IfVersion>\n<IfVersion >= 2.4.0>\n  <Directory /tmp>\n    AllowOverrideList Redirect # trailing\n  </Directory>\n</IfVersion>\n<IfVersion !~ ^1>\n  LogLevel warn\n</IfVersion>\n<IfVersion /^2\\.4/>\n  LogLevel info\n</IfVersion>\n<IfVersion = /^2\\.2/>\n  LogLevel error\n</IfVersion>\n",
     "<Macro Dir @path $opt>\n<Directory @path>\n  Options $opt\n</Directory>\n</Macro>\nUse Dir \"/tmp/a b\" None\nUse Dir /tmp/\"c\" Indexes\n",
+    "LogLevel \\\r\n  warn\r\n# comment \\\nLogLevel error\nLogLevel info\n  LogLevel\tdebug  \n<Directory \"/tmp/a b\">\n  Options None\n</Directory>\n<directory /tmp/c>\n</DIRECTORY>\n",
+    "Define LEVELS \"warn core:info\"\nLogLevel ${LEVELS}\n<Directory /tmp>\n  AllowOverrideList ${UNDEFINED_HERE:x} ${MISSING}\n</Directory>\n<IfFile inc/a.conf>\n  LogLevel debug\n</IfFile>\n<IfFile !/nonexistent/x>\n  LogLevel info\n</IfFile>\n<IfDirective LogLevel>\n  LogLevel error\n</IfDirective>\n<IfDirective !Header>\n  LogLevel crit\n</IfDirective>\n<IfSection VirtualHost>\n  LogLevel alert\n</IfSection>\n<IfSection !Proxy>\n  LogLevel emerg\n</IfSection>\n",
 ];
 
 #[test]
@@ -451,4 +456,208 @@ fn snippets_match_dump_config() {
         assert!(config.is_ok(), "{:?}", config.errors);
         assert_eq!(dump_lines(&config, &sources), theirs, "{snippet}");
     }
+}
+
+#[test]
+fn include_order_matches_dump_includes_on_a_crafted_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for d in ["run", "logs", "sites", "dirinc/sub", "deep/a/b"] {
+        std::fs::create_dir_all(root.join(d)).unwrap();
+    }
+    for (f, text) in [
+        ("sites/B.conf", "LogLevel warn\n"),
+        ("sites/a.conf", "Include dirinc\n"),
+        ("sites/b.conf", "LogLevel warn\n"),
+        ("sites/.hidden.conf", "LogLevel warn\n"),
+        ("sites/c.conf.bak", "LogLevel warn\n"),
+        ("dirinc/.swp", "LogLevel warn\n"),
+        ("dirinc/sub/y.conf", "LogLevel warn\n"),
+        ("dirinc/z.txt", "LogLevel warn\n"),
+        ("deep/a/b/x.conf", "LogLevel warn\n"),
+    ] {
+        std::fs::write(root.join(f), text).unwrap();
+    }
+    let main = root.join("httpd.conf");
+    let text = format!(
+        "{}Include sites/*.conf\nIncludeOptional nothing/*.conf\nInclude deep/*/b/*.conf\nInclude sites/b.conf\n",
+        prelude(root)
+    );
+    std::fs::write(&main, text).unwrap();
+    let r = run(root, &main, &[], &["-D", "DUMP_INCLUDES"]);
+    assert!(r.ok, "{}", r.out);
+    let theirs: Vec<(Option<u32>, String)> = r
+        .out
+        .lines()
+        .skip_while(|l| !l.starts_with("Included configuration files:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .map(|l| {
+            let (num, path) = l.trim_start().split_once(") ").unwrap();
+            (num.trim_start_matches('(').parse().ok(), path.to_string())
+        })
+        .collect();
+    let (config, sources) = ours(&main, root, &[], &[]);
+    assert!(config.is_ok());
+    // httpd prints the line of the Include that was started last (one global), so a file
+    // read after a nested Include shows that nested line; emulate it.
+    let mut mine: Vec<(Option<u32>, String)> = Vec::new();
+    let mut printed = None;
+    for (i, f) in config.files.iter().enumerate() {
+        let first_of_its_include = !config.files[..i]
+            .iter()
+            .any(|g| g.included_from.is_some() && g.included_from == f.included_from);
+        if first_of_its_include {
+            printed = f.include_line;
+        }
+        mine.push((printed, sources.path(f.file).display().to_string()));
+    }
+    assert_eq!(mine, theirs);
+}
+
+// ------------------------------------------------------------------ random structure
+
+/// Lines whose combinations httpd judges by structure alone (every directive here is valid
+/// wherever it can land).
+const VOCABULARY: &[&str] = &[
+    "LogLevel warn",
+    "Options None",
+    "<Directory /tmp>",
+    "</Directory>",
+    "</directory>",
+    "<VirtualHost *:8080>",
+    "</VirtualHost>",
+    "<Location /x>",
+    "</Location>",
+    "<IfModule log_config_module>",
+    "<IfModule !log_config_module>",
+    "<IfModule nope_module>",
+    "</IfModule>",
+    "</IfModule> junk",
+    "<IfDefine X>",
+    "<IfDefine !X>",
+    "</IfDefine>",
+    "Define X",
+    "UnDefine X",
+    "<IfVersion >= 2.4>",
+    "<IfVersion < 2>",
+    "</IfVersion>",
+    "# comment \\",
+    "  # comment",
+    "<Macro M $a>",
+    "</Macro>",
+    "Use M a",
+    "Use M",
+    "UndefMacro M",
+    "Include inc/*.conf",
+    "IncludeOptional none/*.conf",
+    "<Directory /tmp",
+    "</VirtualHost",
+    "<IfModule>",
+    "",
+    "<Files x>",
+    "</Files>",
+    "<Limit GET>",
+    "</Limit>",
+    "Define V \"info core:debug\"",
+    "Define W ${V}",
+    "<IfDefine V>",
+    "<Directory \"/tmp/a b\">",
+    "<VIRTUALHOST *:8081>",
+    "</virtualhost>",
+    "<IfModule \"log_config_module\">",
+    "<IfModule ! log_config_module>",
+    "<Macro N>",
+    "Use N",
+];
+
+#[test]
+fn verdicts_agree_on_random_structures() {
+    let dir = tempfile::tempdir().unwrap();
+    for d in ["run", "logs", "inc"] {
+        std::fs::create_dir_all(dir.path().join(d)).unwrap();
+    }
+    std::fs::write(dir.path().join("inc/a.conf"), "LogLevel warn\n").unwrap();
+    let main = dir.path().join("httpd.conf");
+    let mut seed: u64 = 0x0bad_cafe_1234_5678;
+    let mut next = |n: usize| -> usize {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((seed >> 33) as usize) % n
+    };
+    let mut disagreements = Vec::new();
+    let cases = 600;
+    for _ in 0..cases {
+        let len = 3 + next(18);
+        let body: String = (0..len)
+            .map(|_| VOCABULARY[next(VOCABULARY.len())].to_string() + "\n")
+            .collect();
+        let text = format!(
+            "{}LoadModule macro_module {MODULES}/mod_macro.so\n{body}",
+            prelude(dir.path())
+        );
+        std::fs::write(&main, &text).unwrap();
+        let r = run(dir.path(), &main, &[], &[]);
+        let (config, _) = ours(&main, dir.path(), &[], &[]);
+        if config.is_ok() != r.ok {
+            disagreements.push(format!(
+                "--- body:\n{body}--- httpd ({}): {}--- ours: {:?}",
+                r.ok,
+                r.out,
+                config
+                    .errors
+                    .iter()
+                    .map(|e| e.message.clone())
+                    .collect::<Vec<_>>()
+            ));
+            continue;
+        }
+        // The same undefined variables, warned about in the same order (AH00111).
+        let theirs: Vec<&str> = r
+            .out
+            .lines()
+            .filter_map(|l| l.split("AH00111: Config variable ").nth(1))
+            .collect();
+        let mine: Vec<String> = config
+            .warnings
+            .iter()
+            .filter(|w| w.kind == apache::WarningKind::UndefinedVariable)
+            .map(|w| {
+                w.label
+                    .message
+                    .trim_start_matches("Config variable ")
+                    .to_string()
+            })
+            .collect();
+        if theirs != mine {
+            disagreements.push(format!(
+                "--- body:\n{body}--- httpd warnings {theirs:?}, ours {mine:?}"
+            ));
+        }
+        if let Some(line) = r.out.lines().find_map(|l| {
+            l.strip_prefix("apache2: Syntax error on line ")
+                .and_then(|rest| rest.split(' ').next())
+                .and_then(|n| n.parse::<u32>().ok())
+        }) {
+            let first_read = config.error_places.iter().find(|p| !p.walk).map(|p| p.line);
+            if first_read != Some(line) {
+                disagreements.push(format!(
+                    "--- body:\n{body}--- httpd line {line}: {}--- ours: {first_read:?} {:?}",
+                    r.out,
+                    config
+                        .errors
+                        .iter()
+                        .map(|e| e.message.clone())
+                        .collect::<Vec<_>>()
+                ));
+            }
+        }
+    }
+    assert!(
+        disagreements.is_empty(),
+        "{} of {cases} disagree:\n{}",
+        disagreements.len(),
+        disagreements.join("\n")
+    );
 }

@@ -39,14 +39,14 @@ pub enum Body {
     None,
     /// A container `<Name args>` … `</Name>` that httpd keeps in its tree (`<VirtualHost>`,
     /// `<Directory>`, `<Location>`, `<If>`, unknown sections, …).
-    Section(Section),
+    Section(Box<Section>),
     /// `<IfModule>`, `<IfDefine>`, `<IfVersion>`, `<IfFile>`, `<IfDirective>`, `<IfSection>`:
     /// evaluated while reading; httpd keeps only the body of a taken one.
-    Conditional(Conditional),
+    Conditional(Box<Conditional>),
     /// `Include` / `IncludeOptional`: the files read, as indexes into [`Config::files`].
-    Include(Include),
+    Include(Box<Include>),
     /// A `<Macro>` definition (mod_macro); the body is kept as text, not parsed.
-    MacroDef(MacroDef),
+    MacroDef(Box<MacroDef>),
     /// A `Use` of a macro: index into [`Config::expansions`]. The lines it produced follow it in
     /// the same item list, each marked with that index.
     Use(usize),

@@ -4,10 +4,20 @@
 //! expanded, unknown names empty as in sh), `unset NAME`; lines inside `if … fi` are skipped
 //! (Debian's only `if` picks a multi-instance suffix, empty for the default instance).
 
-/// The variables `bytes` exports, in order; `inherited` is the environment before it.
-pub fn parse(bytes: &[u8], inherited: &[(String, Vec<u8>)]) -> Vec<(String, Vec<u8>)> {
+/// What sourcing the file does to the environment.
+#[derive(Debug, Default)]
+pub struct Effect {
+    /// Variables exported, in order.
+    pub exported: Vec<(String, Vec<u8>)>,
+    /// Variables removed (`unset`).
+    pub unset: Vec<String>,
+}
+
+/// The variables `bytes` exports and unsets; `inherited` is the environment before it.
+pub fn parse(bytes: &[u8], inherited: &[(String, Vec<u8>)]) -> Effect {
     let mut vars: Vec<(String, Vec<u8>)> = Vec::new();
     let mut exported: Vec<String> = Vec::new();
+    let mut unset: Vec<String> = Vec::new();
     let mut depth = 0usize;
     let lookup = |vars: &[(String, Vec<u8>)], name: &str| -> Vec<u8> {
         vars.iter()
@@ -44,7 +54,9 @@ pub fn parse(bytes: &[u8], inherited: &[(String, Vec<u8>)]) -> Vec<(String, Vec<
         };
         if let Some(name) = line.strip_prefix(b"unset ") {
             let name = String::from_utf8_lossy(name.trim_ascii()).into_owned();
-            vars.push((name, Vec::new()));
+            vars.retain(|(k, _)| *k != name);
+            exported.retain(|k| *k != name);
+            unset.push(name);
             continue;
         }
         let Some(eq) = rest.iter().position(|&b| b == b'=') else {
@@ -70,9 +82,15 @@ pub fn parse(bytes: &[u8], inherited: &[(String, Vec<u8>)]) -> Vec<(String, Vec<
         vars.push((name, value));
     }
     // Only exported variables reach httpd.
-    vars.into_iter()
+    let exported_vars: Vec<(String, Vec<u8>)> = vars
+        .into_iter()
         .filter(|(k, _)| exported.contains(k))
-        .collect()
+        .collect();
+    unset.retain(|u| !exported_vars.iter().any(|(k, _)| k == u));
+    Effect {
+        exported: exported_vars,
+        unset,
+    }
 }
 
 /// sh word expansion for one assignment value: quotes removed, `$NAME`/`${NAME}` replaced.
@@ -129,7 +147,9 @@ mod tests {
             "/../shared/corpus/apache/debian12-apache2-2.4.71/etc/apache2/envvars"
         ))
         .unwrap();
-        let vars = parse(&text, &[]);
+        let effect = parse(&text, &[("HOME".into(), b"/root".to_vec())]);
+        assert_eq!(effect.unset, vec!["HOME".to_string()]);
+        let vars = effect.exported;
         let get = |n: &str| vars.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone());
         assert_eq!(get("APACHE_LOG_DIR"), Some(b"/var/log/apache2".to_vec()));
         assert_eq!(get("APACHE_RUN_USER"), Some(b"www-data".to_vec()));

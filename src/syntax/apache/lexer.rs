@@ -346,21 +346,26 @@ pub fn getword_conf(line: &[u8], pos: usize) -> (RawWord, usize) {
 
 /// Every word of `line[pos..]`, as repeated `ap_getword_conf` calls would return them (what
 /// `ITERATE`/`TAKE_ARGV` directives and mod_macro's `get_arguments` see).
-pub fn words(line: &[u8], mut pos: usize) -> Vec<RawWord> {
+pub fn words(line: &[u8], pos: usize) -> Vec<RawWord> {
     let mut out = Vec::new();
+    for_each_word(line, pos, |w| out.push(w));
+    out
+}
+
+/// [`words`], handing each word to `f`.
+pub fn for_each_word(line: &[u8], mut pos: usize, mut f: impl FnMut(RawWord)) {
     loop {
         let (_, p) = spaces(&line[pos.min(line.len())..]).unwrap_or((&[], &[]));
         if p.len() + pos >= line.len() {
             break;
         }
         let (w, next) = getword_conf(line, pos);
-        out.push(w);
+        f(w);
         if next <= pos {
             break;
         }
         pos = next;
     }
-    out
 }
 
 /// `ap_resolve_env`: replaces every `${NAME}` (NAME up to the first `}`) by its value from

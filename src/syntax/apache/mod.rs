@@ -129,7 +129,9 @@ pub fn parse_file(sources: &mut SourceMap, id: FileId, options: &Options) -> Con
         let envvars = dir.join("envvars");
         if let Ok(bytes) = crate::source::read_bounded(&envvars) {
             // Exports override the inherited environment: later entries win.
-            env.extend(envvars::parse(&bytes, &env));
+            let effect = envvars::parse(&bytes, &env);
+            env.retain(|(k, _)| !effect.unset.contains(k));
+            env.extend(effect.exported);
         }
     }
     let root = options.server_root.clone().unwrap_or(dir);

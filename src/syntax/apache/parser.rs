@@ -20,7 +20,9 @@ use crate::source::{FileId, SourceMap, Span};
 use super::ast::*;
 use super::cond::{self, VersionTest};
 use super::include;
-use super::lexer::{getword_conf, is_space, resolve_env, words, Line, LineReader, RawWord};
+use super::lexer::{
+    for_each_word, getword_conf, is_space, resolve_env, words, Line, LineReader, RawWord,
+};
 use super::macros::{self, Macro};
 use super::{Options, MAX_DEPTH, MAX_EXPANDED_LINES, MAX_FILES, MAX_INCLUDE_DEPTH};
 
@@ -78,6 +80,7 @@ fn parse_config_here(
         macros: HashMap::new(),
         macros_used: false,
         ignore_empty: false,
+        ignore_bad_nesting: false,
         server_root,
         include_depth: 0,
         seq: 0,
@@ -169,6 +172,7 @@ struct Builder<'a> {
     /// Whether a `<Macro>` was ever read (`ap_macros != NULL`).
     macros_used: bool,
     ignore_empty: bool,
+    ignore_bad_nesting: bool,
     server_root: PathBuf,
     include_depth: u32,
     seq: u32,
@@ -215,10 +219,10 @@ impl Scope {
     fn finish(mut self) -> Vec<Item> {
         while let Some(open) = self.stack.pop() {
             let mut d = open.dir;
-            d.body = Body::Section(Section {
+            d.body = Body::Section(Box::new(Section {
                 items: open.items,
                 close: None,
-            });
+            }));
             self.push(Item::Directive(d));
         }
         self.root
@@ -527,7 +531,6 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        let name = name_word.value.clone();
         let line_span = self.line_span(&r);
         let seq = self.next_seq();
         let place = Place {
@@ -540,9 +543,9 @@ impl<'a> Builder<'a> {
         // line only while it is the current one.
         // Lower-cased for the lookup of read-time directives (all shorter than 24 bytes).
         let mut lower_buf = [0u8; 24];
-        let lower: &[u8] = if name.len() <= lower_buf.len() {
-            let l = &mut lower_buf[..name.len()];
-            l.copy_from_slice(&name);
+        let lower: &[u8] = if name_word.value.len() <= lower_buf.len() {
+            let l = &mut lower_buf[..name_word.value.len()];
+            l.copy_from_slice(&name_word.value);
             l.make_ascii_lowercase();
             l
         } else {
@@ -563,13 +566,23 @@ impl<'a> Builder<'a> {
             expansion: r.expansion,
             body: Body::None,
         };
+        let name_copy;
+        let name: &[u8] = if d.name.value.first() == Some(&b'<') {
+            // Sections need the name after the directive moves on.
+            name_copy = d.name.value.clone();
+            &name_copy
+        } else {
+            name_copy = Vec::new();
+            let _ = &name_copy;
+            &d.name.value
+        };
         let is_section = name.first() == Some(&b'<');
 
         // Read-time directives.
         match lower {
             b"<ifmodule" | b"<ifdefine" | b"<iffile" | b"<ifdirective" | b"<ifsection"
             | b"<ifversion" => {
-                return self.conditional(scope, r, d, args_at, &lower);
+                return self.conditional(scope, r, d, args_at, lower);
             }
             b"include" | b"includeoptional" => {
                 d.args = self.args_of(&r, args_at, None);
@@ -577,14 +590,18 @@ impl<'a> Builder<'a> {
             }
             b"define" | b"undefine" | b"serverroot" | b"loadmodule" => {
                 d.args = self.args_of(&r, args_at, None);
-                self.simple_exec(&mut d, &lower)?;
+                self.simple_exec(&mut d, lower)?;
                 scope.push(Item::Directive(d));
                 return Ok(());
             }
-            b"<macro" | b"use" | b"undefmacro" | b"macroignoreemptyargs"
+            b"<macro"
+            | b"use"
+            | b"undefmacro"
+            | b"macroignoreemptyargs"
+            | b"macroignorebadnesting"
                 if self.has_module("macro_module") =>
             {
-                return self.macro_directive(scope, r, d, args_at, &lower);
+                return self.macro_directive(scope, r, d, args_at, lower);
             }
             _ => {}
         }
@@ -597,7 +614,7 @@ impl<'a> Builder<'a> {
                     format!("sections nested deeper than {MAX_DEPTH} levels"),
                 ));
             }
-            let canonical = cond::canonical_section(&name);
+            let canonical = cond::canonical_section(name);
             // httpd gives an argument-less "<Name>" the arguments ">".
             let synthesized = args_at >= r.line.text.len();
             let gt_at = if synthesized {
@@ -655,7 +672,7 @@ impl<'a> Builder<'a> {
                     line_span,
                     format!(
                         "{} without matching <{} section",
-                        lossy(&name),
+                        lossy(name),
                         lossy(&name[2..])
                     ),
                 ));
@@ -663,7 +680,7 @@ impl<'a> Builder<'a> {
             if name.last() != Some(&b'>') {
                 return Err(InputError::at(
                     line_span,
-                    format!("{}> directive missing closing '>'", lossy(&name)),
+                    format!("{}> directive missing closing '>'", lossy(name)),
                 ));
             }
             let inner = &name[2..name.len() - 1];
@@ -673,7 +690,7 @@ impl<'a> Builder<'a> {
                     format!(
                         "Expected </{}> but saw {}",
                         lossy(&open.canonical[1..]),
-                        lossy(&name)
+                        lossy(name)
                     ),
                 )
                 .with_related(Label::new(open.dir.span, "section opened here")));
@@ -684,10 +701,10 @@ impl<'a> Builder<'a> {
             if sd.span.file == line_span.file && line_span.end >= sd.span.start {
                 sd.span = sd.span.to(line_span);
             }
-            sd.body = Body::Section(Section {
+            sd.body = Body::Section(Box::new(Section {
                 items: open.items,
                 close: Some(line_span),
-            });
+            }));
             scope.push(Item::Directive(sd));
             return Ok(());
         }
@@ -701,7 +718,7 @@ impl<'a> Builder<'a> {
             let msg = format!(
                 "'{}' after the arguments of {} is not a comment: httpd reads it and what follows as more arguments",
                 lossy(&hash.value),
-                lossy(&name)
+                lossy(name)
             );
             self.warn(WarningKind::TrailingComment, span, msg);
         }
@@ -709,9 +726,10 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    /// The context checks httpd makes when it walks a section: sections only allowed in the
-    /// server configuration (`RSRC_CONF`) are "not allowed here" inside a directory-context
-    /// section, and a `<VirtualHost>` cannot nest.
+    /// The context checks httpd makes when it walks a section (`invoke_cmd`'s override check
+    /// and the handlers' `ap_check_cmd_context`): sections only allowed in the server
+    /// configuration (`RSRC_CONF`) inside a directory-context section, `<Limit>` outside one,
+    /// `<Files>` inside `<Limit>` or `<Location>`, and a nested `<VirtualHost>`.
     fn check_context(&mut self, canonical: &[u8], at: Span) {
         const RSRC_ONLY: &[&[u8]] = &[
             b"<Directory",
@@ -737,23 +755,50 @@ impl<'a> Builder<'a> {
             b"<Limit",
             b"<LimitExcept",
         ];
-        if RSRC_ONLY.contains(&canonical)
-            && self
-                .open_sections
+        let in_dir = self
+            .open_sections
+            .iter()
+            .any(|o| DIR_CONTEXT.contains(&o.as_slice()));
+        let has = |names: &[&[u8]]| {
+            self.open_sections
                 .iter()
-                .any(|o| DIR_CONTEXT.contains(&o.as_slice()))
-        {
-            self.record_walk(InputError::at(
-                at,
-                format!("{} not allowed here", lossy(canonical)),
-            ));
+                .rev()
+                .find(|o| names.contains(&o.as_slice()))
+                .cloned()
+        };
+        // invoke_cmd: "not allowed in <Parent> context", or "here" at the top level.
+        let not_allowed = |parent: Option<&Vec<u8>>| match parent {
+            Some(p) => format!("{} not allowed in {}> context", lossy(canonical), lossy(p)),
+            None => format!("{} not allowed here", lossy(canonical)),
+        };
+        let message = if RSRC_ONLY.contains(&canonical) && in_dir {
+            Some(not_allowed(self.open_sections.last()))
         } else if canonical == b"<VirtualHost"
             && self.open_sections.iter().any(|o| o == b"<VirtualHost")
         {
-            self.record_walk(InputError::at(
-                at,
-                "<VirtualHost> cannot occur within <VirtualHost> section",
-            ));
+            Some("<VirtualHost> cannot occur within <VirtualHost> section".to_string())
+        } else if matches!(canonical, b"<Limit" | b"<LimitExcept") && !in_dir {
+            Some(not_allowed(self.open_sections.last()))
+        } else if matches!(canonical, b"<Files" | b"<FilesMatch") {
+            if has(&[b"<Limit", b"<LimitExcept"]).is_some() {
+                Some(format!(
+                    "{}> cannot occur within <Limit> or <LimitExcept> section",
+                    lossy(canonical)
+                ))
+            } else {
+                has(&[b"<Location", b"<LocationMatch"]).map(|p| {
+                    format!(
+                        "{}> cannot occur within {}> section",
+                        lossy(canonical),
+                        lossy(&p)
+                    )
+                })
+            }
+        } else {
+            None
+        };
+        if let Some(m) = message {
+            self.record_walk(InputError::at(at, m));
         }
     }
 
@@ -761,10 +806,9 @@ impl<'a> Builder<'a> {
     fn args_of(&self, r: &Read, from: usize, to: Option<usize>) -> Vec<Word> {
         let to = to.unwrap_or(r.line.text.len());
         let text = &r.line.text[..to];
-        words(text, from)
-            .into_iter()
-            .map(|w| self.word_owned(r, w))
-            .collect()
+        let mut out = Vec::new();
+        for_each_word(text, from, |w| out.push(self.word_owned(r, w)));
+        out
     }
 
     fn has_module(&self, m: &str) -> bool {
@@ -825,7 +869,7 @@ impl<'a> Builder<'a> {
                     return err("LoadModule takes two arguments, a module name and the name of a shared object file to load it from");
                 }
                 let m = lossy(&w1.value);
-                if self.static_modules.iter().any(|s| *s == m) {
+                if self.static_modules.contains(&m) {
                     return err(&format!("module {m} is built-in and can't be loaded"));
                 }
                 if self.has_module(&m) {
@@ -947,14 +991,14 @@ impl<'a> Builder<'a> {
                 d.span = d.span.to(c);
             }
         }
-        d.body = Body::Conditional(Conditional {
+        d.body = Body::Conditional(Box::new(Conditional {
             taken,
             basis: Basis::Evaluated,
             test,
             negated,
             items,
             close,
-        });
+        }));
         scope.push(Item::Directive(d));
         end.map(|_| ())
     }
@@ -1017,19 +1061,19 @@ impl<'a> Builder<'a> {
                             | b"<ifversion"
                     );
                 d.body = if is_cond {
-                    Body::Conditional(Conditional {
+                    Body::Conditional(Box::new(Conditional {
                         taken: false,
                         basis: Basis::NotEvaluated,
                         test: d.args.first().map(|w| w.value.clone()).unwrap_or_default(),
                         negated: false,
                         items: inner,
                         close,
-                    })
+                    }))
                 } else {
-                    Body::Section(Section {
+                    Body::Section(Box::new(Section {
                         items: inner,
                         close,
-                    })
+                    }))
                 };
                 items.push(Item::Inactive(d));
                 res?;
@@ -1132,11 +1176,11 @@ impl<'a> Builder<'a> {
                 failure = Some(InputError::at(site, e));
             }
         }
-        d.body = Body::Include(Include {
+        d.body = Body::Include(Box::new(Include {
             optional,
             resolved: include::path_bytes(&path).to_vec(),
             files,
-        });
+        }));
         scope.push(Item::Directive(d));
         if let Some(e) = failure {
             // httpd stops here; this parser records the error and goes on with the file.
@@ -1188,8 +1232,12 @@ impl<'a> Builder<'a> {
                 d.args = self.args_of(&r, args_at, None);
                 self.use_macro(scope, d)
             }
-            b"macroignoreemptyargs" => {
-                self.ignore_empty = true;
+            b"macroignoreemptyargs" | b"macroignorebadnesting" => {
+                if lower == b"macroignoreemptyargs" {
+                    self.ignore_empty = true;
+                } else {
+                    self.ignore_bad_nesting = true;
+                }
                 scope.push(Item::Directive(d));
                 Ok(())
             }
@@ -1286,12 +1334,15 @@ impl<'a> Builder<'a> {
         }
         // Flags (/IgnoreEmptyArgs, /IgnoreBadNesting) before the parameters.
         let mut ignore_empty = false;
+        let mut ignore_nesting = self.ignore_bad_nesting;
         while inner.get(pos) == Some(&b'/') {
             let rest = &inner[pos..];
             let (flag, next) = getword_conf(inner, pos);
             if flag.value.eq_ignore_ascii_case(b"/IgnoreEmptyArgs") {
                 ignore_empty = true;
-            } else if !flag.value.eq_ignore_ascii_case(b"/IgnoreBadNesting") {
+            } else if flag.value.eq_ignore_ascii_case(b"/IgnoreBadNesting") {
+                ignore_nesting = true;
+            } else {
                 let span = d.span;
                 self.warn(
                     WarningKind::Macro,
@@ -1327,7 +1378,7 @@ impl<'a> Builder<'a> {
             let f = &first.value;
             if f.starts_with(b"</") {
                 any_nesting -= 1;
-                if any_nesting < 0 {
+                if any_nesting < 0 && !ignore_nesting {
                     let (_, ln) = self.cursor();
                     let span = self.line_span(&br);
                     self.warn(
@@ -1358,7 +1409,7 @@ impl<'a> Builder<'a> {
                 }
                 macro_nesting -= 1;
                 if macro_nesting == 0 {
-                    if any_nesting != 0 {
+                    if any_nesting != 0 && !ignore_nesting {
                         let span = self.line_span(&br);
                         self.warn(
                             WarningKind::Macro,
@@ -1414,12 +1465,12 @@ impl<'a> Builder<'a> {
         if close.file == d.span.file && close.end >= d.span.start {
             d.span = d.span.to(close);
         }
-        d.body = Body::MacroDef(MacroDef {
+        d.body = Body::MacroDef(Box::new(MacroDef {
             name,
             params,
             lines: n,
             close: Some(close),
-        });
+        }));
         scope.push(Item::Directive(d));
         Ok(())
     }

@@ -574,3 +574,118 @@ fn load_module_rules() {
     let p = parse("LoadModule alias_module\n");
     assert!(p.errors()[0].starts_with("LoadModule takes two arguments"));
 }
+
+#[test]
+fn macro_nesting_warnings_and_flags() {
+    // mod_macro AH02795 and its /IgnoreBadNesting flag and MacroIgnoreBadNesting directive.
+    let p = parse_files(
+        &[(
+            "httpd.conf",
+            "<Macro M>\n<Directory /x>\n</Macro>\nUse M\n</Directory>\n",
+        )],
+        with_macro(),
+    );
+    assert!(p.errors().is_empty(), "{:?}", p.errors());
+    assert!(p
+        .warnings(WarningKind::Macro)
+        .iter()
+        .any(|w| w.starts_with("bad cumulated nesting (+1)")));
+    // The section opened by the macro is closed by the file (the text is spliced in).
+    assert_eq!(p.flat(), vec!["<Macro M", "Use M", "<Directory /x"]);
+    let p = parse_files(
+        &[(
+            "httpd.conf",
+            "<Macro M /IgnoreBadNesting>\n<Directory /x>\n</Macro>\n",
+        )],
+        with_macro(),
+    );
+    assert!(
+        p.warnings(WarningKind::Macro)
+            .iter()
+            .all(|w| !w.contains("nesting")),
+        "{:?}",
+        p.warnings(WarningKind::Macro)
+    );
+    let p = parse_files(
+        &[(
+            "httpd.conf",
+            "MacroIgnoreBadNesting\n<Macro M>\n</Directory>\n</Macro>\n",
+        )],
+        with_macro(),
+    );
+    assert!(p
+        .warnings(WarningKind::Macro)
+        .iter()
+        .all(|w| !w.contains("nesting")));
+    // Empty argument warnings, unless MacroIgnoreEmptyArgs.
+    let p = parse_files(
+        &[("httpd.conf", "<Macro M $a>\nX $a\n</Macro>\nUse M \"\"\n")],
+        with_macro(),
+    );
+    assert!(p
+        .warnings(WarningKind::Macro)
+        .iter()
+        .any(|w| w.ends_with("empty argument #1")));
+    let p = parse_files(
+        &[(
+            "httpd.conf",
+            "MacroIgnoreEmptyArgs\n<Macro M $a>\nX $a\n</Macro>\nUse M \"\"\n",
+        )],
+        with_macro(),
+    );
+    assert!(p.warnings(WarningKind::Macro).is_empty());
+}
+
+#[test]
+fn section_context_checks_as_httpd_walks_them() {
+    // Verified with apache2 -t (2.4.71).
+    let p = parse("<Location /x>\n<Directory /tmp>\n</Directory>\n</Location>\n");
+    assert_eq!(
+        p.errors(),
+        vec!["<Directory not allowed in <Location> context"]
+    );
+    let p = parse("<VirtualHost *:80>\n<Limit GET>\n</Limit>\n</VirtualHost>\n");
+    assert_eq!(
+        p.errors(),
+        vec!["<Limit not allowed in <VirtualHost> context"]
+    );
+    let p = parse("<Limit GET>\n</Limit>\n");
+    assert_eq!(p.errors(), vec!["<Limit not allowed here"]);
+    let p = parse("<Location /x>\n<Limit GET>\n<Files y>\n</Files>\n</Limit>\n</Location>\n");
+    assert_eq!(
+        p.errors(),
+        vec!["<Files> cannot occur within <Limit> or <LimitExcept> section"]
+    );
+    let p = parse("<Location /x>\n<Files y>\n</Files>\n</Location>\n");
+    assert_eq!(
+        p.errors(),
+        vec!["<Files> cannot occur within <Location> section"]
+    );
+    // T14
+    let p = parse("<VirtualHost *:80>\n<VirtualHost *:81>\n</VirtualHost>\n</VirtualHost>\n");
+    assert_eq!(
+        p.errors(),
+        vec!["<VirtualHost> cannot occur within <VirtualHost> section"]
+    );
+    // Allowed: Directory in VirtualHost, Limit in Files, Files in Files, through a conditional.
+    let p = parse("<VirtualHost *:80>\n<IfModule log_config_module>\n<Directory /tmp>\n<Limit GET>\n</Limit>\n</Directory>\n</IfModule>\n</VirtualHost>\n<Files x>\n<Files y>\n</Files>\n</Files>\n");
+    assert!(p.errors().is_empty(), "{:?}", p.errors());
+    // The phase is recorded: httpd finds these while walking its tree.
+    let p = parse("<Limit GET>\n</Limit>\n");
+    assert!(p.config.error_places[0].walk);
+}
+
+#[test]
+fn lone_closing_brackets_in_skipped_branches() {
+    // Found by the property test: "</" alone while skipping a branch.
+    for text in [
+        "<IfModule nope_module>\n</\n",
+        "<IfModule nope_module>\n</>\n",
+        "<IfModule nope_module>\n<\n",
+    ] {
+        let p = parse(text);
+        assert_eq!(p.errors().len(), 1, "{text:?}: {:?}", p.errors());
+    }
+    let p = parse("<IfModule nope_module>\n</\n");
+    assert_eq!(p.errors(), vec!["Expected </IfModule> but saw <>"]);
+}
