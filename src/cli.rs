@@ -29,6 +29,9 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print a rule's documentation (by id or name).
     Explain(ExplainArgs),
+    /// Findings a change introduces and resolves: `diff OLD NEW`, or `diff --base REV [PATH]`
+    /// in a git checkout. Exits 1 only on introduced findings.
+    Diff(DiffArgs),
     /// Print a shell completion script.
     ///
     /// For example `deploy-audit completions bash > /etc/bash_completion.d/deploy-audit`.
@@ -38,6 +41,31 @@ pub enum Command {
     /// `deploy-audit man > deploy-audit.1` for the main page, `deploy-audit man check >
     /// deploy-audit-check.1` for a subcommand's.
     Man(ManArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct DiffArgs {
+    /// OLD and NEW (files or directories); with --base, only NEW (default `.`).
+    #[arg(num_args = 0..=2)]
+    pub paths: Vec<PathBuf>,
+    /// Compare against this git revision of NEW's checkout instead of an OLD path.
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// Output format (the machine formats carry the introduced findings).
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    /// Exit 1 when an introduced finding is at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+    /// Run only these rules (as for check).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Do not run these rules (as for check).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// When to colour text output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 }
 
 #[derive(clap::Args, Debug)]

@@ -310,3 +310,99 @@ pub fn man(subcommand: Option<&str>, out: &mut dyn Write, err: &mut dyn Write) -
         }
     }
 }
+
+/// `deploy-audit diff`.
+pub fn diff(
+    args: &crate::cli::DiffArgs,
+    rules: Vec<Rule>,
+    env: &Env,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<u8> {
+    let selection = Selection::new(args.select.clone(), args.ignore.clone());
+    let rules: Vec<Rule> = rules
+        .into_iter()
+        .filter(|r| selection.enabled(r.meta.id, r.meta.name))
+        .collect();
+    // Keep the temporary checkout alive while both sides are audited.
+    let mut _scratch = None;
+    let (old, new) = match (&args.base, args.paths.as_slice()) {
+        (Some(rev), paths) if paths.len() <= 1 => {
+            let new = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+            match crate::diff::checkout_at(&new, rev) {
+                Ok((dir, at)) => {
+                    _scratch = Some(dir);
+                    (at, new)
+                }
+                Err(e) => {
+                    writeln!(err, "error: {}", e.message)?;
+                    return Ok(EXIT_FAILURE);
+                }
+            }
+        }
+        (None, [old, new]) => (old.clone(), new.clone()),
+        _ => {
+            writeln!(
+                err,
+                "error: give OLD and NEW, or --base REV and at most one PATH"
+            )?;
+            return Ok(EXIT_FAILURE);
+        }
+    };
+    let result = crate::diff::diff(&old, &new, &rules);
+    let introduced: Vec<crate::diagnostic::Finding> = result
+        .introduced
+        .iter()
+        .map(|&i| result.new.findings[i].clone())
+        .collect();
+    let color = use_color(args.color, env.terminal, env.no_color);
+    let metas: Vec<&RuleMeta> = rules.iter().map(|r| r.meta).collect();
+    let mut errors = result.old.errors.clone();
+    errors.extend(result.new.errors.iter().cloned());
+    let report = Report {
+        findings: &introduced,
+        errors: &result.new.errors,
+        inputs: &result.new.inputs,
+        notes: &result.new.notes,
+        sources: &result.new.sources,
+        rules: &metas,
+        root: &env.cwd,
+    };
+    match args.format {
+        CheckFormat::Text => {
+            let mut renderer = crate::report::text::TextRenderer::new(&result.old.sources, color);
+            for e in &result.old.errors {
+                renderer.error(out, e)?;
+            }
+            text::write_report(out, &report, color)?;
+            for &i in &result.resolved {
+                let f = &result.old.findings[i];
+                let loc = result.old.sources.location(f.primary.span);
+                writeln!(out, "resolved: {} {loc}: {}", f.rule, f.message)?;
+            }
+            writeln!(
+                out,
+                "{} finding(s) introduced, {} resolved ({} → {})",
+                introduced.len(),
+                result.resolved.len(),
+                old.display(),
+                new.display()
+            )?;
+        }
+        CheckFormat::Json => {
+            let doc = serde_json::json!({
+                "version": json::SCHEMA_VERSION,
+                "introduced": introduced.iter().map(|f| json::finding(f, &result.new.sources)).collect::<Vec<_>>(),
+                "resolved": result.resolved.iter().map(|&i| json::finding(&result.old.findings[i], &result.old.sources)).collect::<Vec<_>>(),
+                "errors": result.old.errors.iter().map(|e| json::error(e, &result.old.sources))
+                    .chain(result.new.errors.iter().map(|e| json::error(e, &result.new.sources)))
+                    .collect::<Vec<_>>(),
+            });
+            serde_json::to_writer_pretty(&mut *out, &doc)?;
+            writeln!(out)?;
+        }
+        other => render(other, &report, color, out)?,
+    }
+    out.flush()?;
+    Ok(exit_code(&introduced, !errors.is_empty(), args.fail_on))
+}

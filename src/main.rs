@@ -33,6 +33,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => commands::check(&args, rules::registry(), &env, &mut out, &mut err),
         Command::Parse(args) => run_parse(args),
+        Command::Diff(args) => commands::diff(&args, rules::registry(), &env, &mut out, &mut err),
         Command::Rules(args) => {
             commands::list_rules(&args, &rules::metas(&rules::registry()), &mut out)
         }

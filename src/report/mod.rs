@@ -122,6 +122,16 @@ pub fn uri_encode(path: &str) -> String {
 /// A fingerprint that survives line shifts: the rule, the file and the text of the culprit, not
 /// its position. Stable across runs and platforms (FNV-1a, 64 bits).
 pub fn fingerprint(finding: &Finding, sources: &SourceMap) -> String {
+    let path = sources
+        .path(finding.primary.span.file)
+        .as_os_str()
+        .as_encoded_bytes();
+    fingerprint_at(finding, sources, path)
+}
+
+/// The fingerprint with the file named as given (for `diff`: relative to each tree's root, so
+/// that the same finding in two checkouts has the same fingerprint).
+pub fn fingerprint_at(finding: &Finding, sources: &SourceMap, path: &[u8]) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     let mut feed = |bytes: &[u8]| {
         for &b in bytes {
@@ -132,12 +142,7 @@ pub fn fingerprint(finding: &Finding, sources: &SourceMap) -> String {
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     };
     feed(finding.rule.as_bytes());
-    feed(
-        sources
-            .path(finding.primary.span.file)
-            .as_os_str()
-            .as_encoded_bytes(),
-    );
+    feed(path);
     // Whitespace-insensitive, so reindenting a directive keeps its fingerprint.
     let culprit: Vec<u8> = sources
         .file(finding.primary.span.file)
