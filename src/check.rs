@@ -55,6 +55,7 @@ pub fn check_with(request: &CheckRequest, rules: &[rules::Rule]) -> CheckOutcome
     let mut apache_paths = request.apache.clone();
     let mut settings_paths = request.settings.clone();
 
+    let mut fragment_prefixes: Vec<(PathBuf, PathBuf)> = Vec::new();
     for path in &request.paths {
         match discover::discover(path) {
             Ok(found) => {
@@ -66,6 +67,7 @@ pub fn check_with(request: &CheckRequest, rules: &[rules::Rule]) -> CheckOutcome
                     }
                 }
                 out.notes.extend(found.notes);
+                fragment_prefixes.extend(found.nginx_prefixes);
             }
             Err(e) => out.errors.push(e),
         }
@@ -74,7 +76,11 @@ pub fn check_with(request: &CheckRequest, rules: &[rules::Rule]) -> CheckOutcome
     let mut nginx_configs = Vec::new();
     for path in &nginx_paths {
         let before = out.sources.len();
-        match nginx::parse_path(&mut out.sources, path) {
+        let parsed = match fragment_prefixes.iter().find(|(f, _)| f == path) {
+            Some((_, prefix)) => nginx::parse_path_with_prefix(&mut out.sources, path, prefix),
+            None => nginx::parse_path(&mut out.sources, path),
+        };
+        match parsed {
             Ok(config) => {
                 out.errors.extend(config.errors.iter().cloned());
                 out.inputs.push(AuditedInput {
