@@ -25,6 +25,19 @@ pub struct CheckRequest {
     pub apache_options: apache::Options,
     /// Show what inline `# deploy-audit: ignore[…]` comments would hide (`--no-inline-ignore`).
     pub no_inline_ignore: bool,
+    /// Which server configurations go with which settings (`.deploy-audit.yaml`
+    /// `deployments`): the cross-checks then hold each settings file only against its own
+    /// servers. Empty: every settings file against every server.
+    pub deployments: Vec<DeploymentPaths>,
+    /// Files discovery leaves out (`.deploy-audit.yaml` `ignore_paths`).
+    pub ignore_paths: Vec<glob::Pattern>,
+}
+
+/// One deployment's inputs, as paths that also appear among the request's inputs.
+#[derive(Clone, Debug, Default)]
+pub struct DeploymentPaths {
+    pub servers: Vec<PathBuf>,
+    pub settings: Vec<PathBuf>,
 }
 
 /// What a check found.
@@ -60,6 +73,16 @@ pub fn check_with(request: &CheckRequest, rules: &[rules::Rule]) -> CheckOutcome
         match discover::discover(path) {
             Ok(found) => {
                 for (kind, p) in found.inputs {
+                    let absolute = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
+                    if request
+                        .ignore_paths
+                        .iter()
+                        .any(|g| g.matches_path(&p) || g.matches_path(&absolute))
+                    {
+                        out.notes
+                            .push(format!("{}: left out (ignore_paths)", p.display()));
+                        continue;
+                    }
                     match kind {
                         InputKind::Nginx => nginx_paths.push(p),
                         InputKind::Apache => apache_paths.push(p),
@@ -74,6 +97,9 @@ pub fn check_with(request: &CheckRequest, rules: &[rules::Rule]) -> CheckOutcome
     }
 
     let mut nginx_configs = Vec::new();
+    // The paths of the servers and settings read, in the order of `servers` and `settings`.
+    let mut server_paths: Vec<PathBuf> = Vec::new();
+    let mut settings_ok_paths: Vec<PathBuf> = Vec::new();
     for path in &nginx_paths {
         let before = out.sources.len();
         let parsed = match fragment_prefixes.iter().find(|(f, _)| f == path) {
@@ -89,11 +115,13 @@ pub fn check_with(request: &CheckRequest, rules: &[rules::Rule]) -> CheckOutcome
                     files: out.sources.len() - before,
                 });
                 nginx_configs.push(config);
+                server_paths.push(path.clone());
             }
             Err(e) => out.errors.push(e),
         }
     }
     let mut apache_configs = Vec::new();
+    let mut apache_ok_paths: Vec<PathBuf> = Vec::new();
     for path in &apache_paths {
         let before = out.sources.len();
         match apache::parse_path(&mut out.sources, path, &request.apache_options) {
@@ -105,6 +133,7 @@ pub fn check_with(request: &CheckRequest, rules: &[rules::Rule]) -> CheckOutcome
                     files: out.sources.len() - before,
                 });
                 apache_configs.push(config);
+                apache_ok_paths.push(path.clone());
             }
             Err(e) => out.errors.push(e),
         }
@@ -134,6 +163,7 @@ pub fn check_with(request: &CheckRequest, rules: &[rules::Rule]) -> CheckOutcome
                     ));
                 }
                 settings.push(Settings::from_file(file));
+                settings_ok_paths.push(path.clone());
             }
             Err(errors) => out.errors.extend(errors),
         }
@@ -151,7 +181,7 @@ pub fn check_with(request: &CheckRequest, rules: &[rules::Rule]) -> CheckOutcome
         .iter()
         .map(|c| model::nginx::build(c, &out.sources))
         .collect();
-    for (server, path) in servers.iter().zip(&nginx_paths) {
+    for (server, path) in servers.iter().zip(&server_paths) {
         if server.hosts.is_empty() {
             out.notes.push(format!(
                 "{}: no `server` block found, so no request routing was audited",
@@ -159,8 +189,9 @@ pub fn check_with(request: &CheckRequest, rules: &[rules::Rule]) -> CheckOutcome
             ));
         }
     }
-    for (config, path) in apache_configs.iter().zip(&apache_paths) {
+    for (config, path) in apache_configs.iter().zip(&apache_ok_paths) {
         let server = model::apache::build(config, &out.sources);
+        server_paths.push(path.clone());
         if server.hosts.is_empty() {
             out.notes.push(format!(
                 "{}: no virtual host or Listen found, so no request routing was audited",
@@ -169,14 +200,63 @@ pub fn check_with(request: &CheckRequest, rules: &[rules::Rule]) -> CheckOutcome
         }
         servers.push(server);
     }
-    let ctx = rules::Context {
-        sources: &out.sources,
-        nginx: &nginx_configs,
-        apache: &apache_configs,
-        servers: &servers,
-        settings: &settings,
+    // Each group of servers and settings is audited together; without deployments, one group.
+    let same = |a: &PathBuf, b: &PathBuf| {
+        a == b || std::fs::canonicalize(a).ok() == std::fs::canonicalize(b).ok()
     };
-    out.findings = rules::run_rules(&ctx, rules);
+    let groups: Vec<(Vec<usize>, Vec<usize>)> = if request.deployments.is_empty() {
+        vec![((0..servers.len()).collect(), (0..settings.len()).collect())]
+    } else {
+        let mut groups: Vec<(Vec<usize>, Vec<usize>)> = request
+            .deployments
+            .iter()
+            .map(|d| {
+                let sv = (0..servers.len())
+                    .filter(|&i| d.servers.iter().any(|p| same(p, &server_paths[i])))
+                    .collect();
+                let st = (0..settings.len())
+                    .filter(|&i| d.settings.iter().any(|p| same(p, &settings_ok_paths[i])))
+                    .collect();
+                (sv, st)
+            })
+            .collect();
+        // What no deployment names is audited on its own.
+        let sv: Vec<usize> = (0..servers.len())
+            .filter(|i| !groups.iter().any(|(g, _)| g.contains(i)))
+            .collect();
+        let st: Vec<usize> = (0..settings.len())
+            .filter(|i| !groups.iter().any(|(_, g)| g.contains(i)))
+            .collect();
+        if !sv.is_empty() || !st.is_empty() {
+            groups.push((sv, st));
+        }
+        groups
+    };
+    let mut servers: Vec<Option<model::server::Server>> = servers.into_iter().map(Some).collect();
+    let mut settings: Vec<Option<Settings>> = settings.into_iter().map(Some).collect();
+    for (sv, st) in groups {
+        // Lend the group its servers and settings, and take them back after.
+        let group_servers: Vec<_> = sv.iter().filter_map(|&i| servers[i].take()).collect();
+        let group_settings: Vec<_> = st.iter().filter_map(|&i| settings[i].take()).collect();
+        let ctx = rules::Context {
+            sources: &out.sources,
+            nginx: &nginx_configs,
+            apache: &apache_configs,
+            servers: &group_servers,
+            settings: &group_settings,
+        };
+        out.findings.extend(rules::run_rules(&ctx, rules));
+        for (i, s) in sv.iter().zip(group_servers) {
+            servers[*i] = Some(s);
+        }
+        for (i, s) in st.iter().zip(group_settings) {
+            settings[*i] = Some(s);
+        }
+    }
+    rules::sort(&mut out.findings);
+    // A server in two deployments is audited twice: report each finding once.
+    out.findings
+        .dedup_by(|a, b| a.rule == b.rule && a.primary == b.primary && a.message == b.message);
     if !request.no_inline_ignore {
         let mut suppressions = Vec::new();
         let mut problems = Vec::new();

@@ -126,9 +126,14 @@ pub struct CheckArgs {
     /// Do not run these rules (same forms as --select; the more specific selector wins).
     #[arg(long, value_name = "RULE", value_delimiter = ',')]
     pub ignore: Vec<String>,
-    /// Exit 1 when a finding is at or above this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
+    /// Exit 1 when a finding is at or above this severity [default: warning, or the
+    /// configuration file's `fail_on`].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// The configuration file [default: `.deploy-audit.yaml` here or in the nearest directory
+    /// above].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Show the findings that `# deploy-audit: ignore[RULE] reason` comments hide.
     #[arg(long)]
     pub no_inline_ignore: bool,

@@ -96,7 +96,33 @@ pub fn check(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<u8> {
-    let selection = Selection::new(args.select.clone(), args.ignore.clone());
+    // The configuration file: named, or found upward from the working directory.
+    let config = match args
+        .config
+        .clone()
+        .or_else(|| crate::config::find(&env.cwd))
+    {
+        Some(path) => match crate::config::load(&path) {
+            Ok(c) => c,
+            Err(e) => {
+                let site = e.one_line(&crate::source::SourceMap::new());
+                writeln!(err, "error: invalid configuration file: {site}")?;
+                return Ok(EXIT_FAILURE);
+            }
+        },
+        None => crate::config::Loaded::default(),
+    };
+    let mut select = config.file.select.clone();
+    select.extend(args.select.iter().cloned());
+    let mut ignore = config.file.ignore.clone();
+    ignore.extend(args.ignore.iter().cloned());
+    let selection = Selection::new(select, ignore);
+    let fail_on = args.fail_on.unwrap_or(match config.file.fail_on {
+        Some(crate::config::FailOnSetting::Error) => FailOn::Error,
+        Some(crate::config::FailOnSetting::Info) => FailOn::Info,
+        Some(crate::config::FailOnSetting::Never) => FailOn::Never,
+        Some(crate::config::FailOnSetting::Warning) | None => FailOn::Warning,
+    });
     let all: Vec<&RuleMeta> = rules.iter().map(|r| r.meta).collect();
     for s in selection.unmatched(&all) {
         writeln!(err, "warning: `{s}` (in --select/--ignore) matches no rule")?;
@@ -110,10 +136,70 @@ pub fn check(
         nginx: args.nginx.clone(),
         apache: args.apache.clone(),
         settings: args.settings.clone(),
-        apache_options: args.apache_options.options(),
+        apache_options: {
+            let mut o = args.apache_options.options();
+            let a = &config.file.apache;
+            o.modules.extend(a.modules.iter().cloned());
+            o.defines.extend(a.defines.iter().cloned());
+            if o.server_root.is_none() {
+                o.server_root = a.server_root.as_ref().map(|p| config.resolve(p));
+            }
+            o
+        },
         no_inline_ignore: args.no_inline_ignore,
+        deployments: config
+            .file
+            .deployments
+            .iter()
+            .map(|d| crate::check::DeploymentPaths {
+                servers: d
+                    .nginx
+                    .iter()
+                    .chain(&d.apache)
+                    .map(|p| config.resolve(p))
+                    .collect(),
+                settings: d.settings.iter().map(|p| config.resolve(p)).collect(),
+            })
+            .collect(),
+        ignore_paths: config
+            .file
+            .ignore_paths
+            .iter()
+            .filter_map(|p| {
+                let full = config.resolve(Path::new(p));
+                let full = std::fs::canonicalize(&config.dir)
+                    .map(|d| d.join(p))
+                    .unwrap_or(full);
+                glob::Pattern::new(&full.to_string_lossy()).ok()
+            })
+            .collect(),
     };
+    // Without inputs on the command line, the deployments say what to audit.
+    let mut request = request;
+    if request.paths.is_empty()
+        && request.nginx.is_empty()
+        && request.apache.is_empty()
+        && request.settings.is_empty()
+    {
+        for d in &config.file.deployments {
+            request
+                .nginx
+                .extend(d.nginx.iter().map(|p| config.resolve(p)));
+            request
+                .apache
+                .extend(d.apache.iter().map(|p| config.resolve(p)));
+            request
+                .settings
+                .extend(d.settings.iter().map(|p| config.resolve(p)));
+        }
+    }
     let mut outcome = check_with(&request, &rules);
+    config.adjust(&mut outcome.findings, &outcome.sources);
+    if let Some(path) = &config.path {
+        outcome
+            .notes
+            .push(format!("configuration: {}", path.display()));
+    }
     // A finding of a rule that was not selected never shows (rules may report under other ids).
     outcome
         .findings
@@ -184,7 +270,7 @@ pub fn check(
     Ok(exit_code(
         &outcome.findings,
         !outcome.errors.is_empty(),
-        args.fail_on,
+        fail_on,
     ))
 }
 
