@@ -20,6 +20,8 @@ pub struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
+// Parsed once per run: the size of the largest variant costs nothing worth boxing it for.
+#[allow(clippy::large_enum_variant)]
 pub enum Command {
     /// Audit configurations and settings.
     Check(CheckArgs),
