@@ -510,3 +510,20 @@ fn xdj009_a_root_over_the_project_serves_its_settings() {
     );
     prove("XDJ009", bad, good, |r| r.body().contains("SECRET_KEY"));
 }
+
+#[test]
+fn srv002_a_server_level_rewrite_redirects_like_return() {
+    let catch_all = "server { listen {P1} default_server; return 444; }";
+    let good = run(
+        &format!("{catch_all}\nserver {{ listen {{P1}}; server_name app.test; rewrite ^ https://$host$request_uri? permanent; {APP} }}"),
+        &[],
+        "app.test",
+        "/x",
+    );
+    assert_eq!(good.response.status(), 301, "{:?}", good.response);
+    assert_eq!(
+        good.response.header("location").as_deref(),
+        Some("https://app.test/x")
+    );
+    assert!(!good.findings.contains(&"SRV002"), "{:?}", good.findings);
+}

@@ -226,6 +226,7 @@ fn virtual_host(
                 rejects_handshake = Some(d.span());
             }
             "return" if first.is_none() => first = return_action(d, sources),
+            "rewrite" if first.is_none() => first = rewrite_redirect(d, sources),
             "location" => {
                 if let Some(r) = location(config, sources, d, &here) {
                     routes.push(r);
@@ -373,6 +374,38 @@ fn return_action(d: &Directive, sources: &SourceMap) -> Option<Action> {
         },
         s if s >= 400 => Action::Reject { status: s, span },
         s => Action::Respond { status: s, span },
+    })
+}
+
+/// A server-level `rewrite` that redirects every request (`rewrite ^ https://$host$request_uri?
+/// permanent;`, `rewrite ^(.*)$ … redirect;`, or a target with a scheme, which nginx always
+/// redirects): it runs before any location, like `return`.
+fn rewrite_redirect(d: &Directive, sources: &SourceMap) -> Option<Action> {
+    let a = args(d, sources);
+    let [pattern, target, rest @ ..] = a.as_slice() else {
+        return None;
+    };
+    if !matches!(
+        pattern.as_str(),
+        "^" | "^(.*)$" | "^/(.*)$" | "^/(.*)" | "(.*)" | "^.*$" | ".*"
+    ) {
+        return None;
+    }
+    let status = match rest.first().map(String::as_str) {
+        Some("permanent") => 301,
+        Some("redirect") => 302,
+        _ if target.starts_with("http://")
+            || target.starts_with("https://")
+            || target.starts_with("$scheme") =>
+        {
+            302
+        }
+        _ => return None,
+    };
+    Some(Action::Redirect {
+        status,
+        target: target.clone(),
+        span: d.span(),
     })
 }
 
@@ -659,6 +692,17 @@ mod tests {
             .map(|u| u.name.as_str())
             .collect();
         assert_eq!(up, ["x-b", "host", "connection"]);
+    }
+
+    #[test]
+    fn a_server_level_rewrite_of_everything_is_a_redirect() {
+        let (_, s) = model(
+            "http { server { listen 80; rewrite ^ https://$host$request_uri? permanent; } server { listen 81; rewrite ^/old/(.*)$ /new/$1 permanent; } }",
+        );
+        assert!(
+            matches!(&s.hosts[0].first, Some(Action::Redirect { status: 301, target, .. }) if target.starts_with("https://"))
+        );
+        assert!(s.hosts[1].first.is_none());
     }
 
     #[test]
