@@ -84,7 +84,10 @@ fn debian_tree_parses_with_envvars_and_includes_in_httpd_order() {
     // ${APACHE_LOG_DIR} came from envvars.
     let top = config.top();
     let errorlog = top.iter().find(|d| d.name_is("ErrorLog")).unwrap();
-    assert_eq!(errorlog.args[0].value, b"/var/log/apache2/error.log");
+    assert_eq!(
+        errorlog.args[0].value.as_slice(),
+        b"/var/log/apache2/error.log"
+    );
     // mod_ssl is not enabled: <IfModule ssl_module> in ports.conf is not taken, but kept.
     let ports_file = &config.files[ports];
     let d = ports_file

@@ -14,11 +14,15 @@ use crate::source::{FileId, Span};
 
 pub use crate::syntax::nginx::ast::bytes_to_text;
 
+/// A short byte string stored inline (most directive names and arguments fit), on the heap
+/// beyond that.
+pub type Bytes = smallvec::SmallVec<[u8; 24]>;
+
 /// One word, as `ap_getword_conf` returned it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Word {
     /// The value httpd uses: quotes removed, `\\` and `\<quote>` unescaped.
-    pub value: Vec<u8>,
+    pub value: Bytes,
     /// The file bytes it came from (for a word from a macro, bytes of the macro's body; for a
     /// word produced by `${VAR}`, the `${VAR}` text).
     pub span: Span,
@@ -129,7 +133,7 @@ pub struct Directive {
     /// `raw_args` split by `ap_getword_conf`. For a section: the arguments up to the last `>`.
     pub args: Vec<Word>,
     /// The argument string as httpd stores it (`${VAR}` and macro parameters substituted).
-    pub raw_args: Vec<u8>,
+    pub raw_args: Bytes,
     /// The logical line (and for a section, through its closing line).
     pub span: Span,
     /// httpd's line number: the last physical line of the logical line, or the line within a

@@ -244,7 +244,7 @@ impl Default for LineReader {
 /// One word as `ap_getword_conf` returns it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RawWord {
-    pub value: Vec<u8>,
+    pub value: super::ast::Bytes,
     /// Byte range in the line the word was read from, quotes included.
     pub start: usize,
     pub end: usize,
@@ -253,8 +253,12 @@ pub struct RawWord {
 
 /// `substring_conf`: `\\` becomes `\`, and inside quotes `\<quote>` becomes the quote; every other
 /// backslash is kept.
-pub fn substring_conf(s: &[u8], quote: Option<u8>) -> Vec<u8> {
-    let mut out = Vec::with_capacity(s.len());
+pub fn substring_conf(s: &[u8], quote: Option<u8>) -> super::ast::Bytes {
+    // Most words hold no backslash: copy them whole.
+    if memchr::memchr(b'\\', s).is_none() {
+        return super::ast::Bytes::from_slice(s);
+    }
+    let mut out = super::ast::Bytes::with_capacity(s.len());
     let mut i = 0;
     while i < s.len() {
         let b = s[i];
@@ -303,7 +307,7 @@ pub fn getword_conf(line: &[u8], pos: usize) -> (RawWord, usize) {
     if input.is_empty() {
         return (
             RawWord {
-                value: Vec::new(),
+                value: super::ast::Bytes::new(),
                 start,
                 end: start,
                 quote: None,
@@ -432,7 +436,7 @@ mod tests {
     }
 
     fn ws(s: &[u8]) -> Vec<Vec<u8>> {
-        words(s, 0).into_iter().map(|w| w.value).collect()
+        words(s, 0).into_iter().map(|w| w.value.to_vec()).collect()
     }
 
     #[test]

@@ -559,7 +559,7 @@ impl<'a> Builder<'a> {
         let mut d = Directive {
             name: name_word,
             args: Vec::new(),
-            raw_args,
+            raw_args: raw_args.into(),
             span: line_span,
             line: r.line.line,
             seq,
@@ -572,7 +572,7 @@ impl<'a> Builder<'a> {
             name_copy = d.name.value.clone();
             &name_copy
         } else {
-            name_copy = Vec::new();
+            name_copy = Bytes::new();
             let _ = &name_copy;
             &d.name.value
         };
@@ -838,7 +838,7 @@ impl<'a> Builder<'a> {
                     self.defines.push(name);
                 }
                 if p1 < raw.len() {
-                    self.vars.insert(w1.value.clone(), w2.value.clone());
+                    self.vars.insert(w1.value.to_vec(), w2.value.to_vec());
                 }
             }
             b"undefine" => {
@@ -852,7 +852,7 @@ impl<'a> Builder<'a> {
                 if let Some(i) = self.defines.iter().position(|x| *x == name) {
                     self.defines.swap_remove(i);
                 }
-                self.vars.remove(&w1.value);
+                self.vars.remove(w1.value.as_slice());
             }
             b"serverroot" => {
                 if w1.value.is_empty() || !one_rest_empty {
@@ -914,7 +914,7 @@ impl<'a> Builder<'a> {
                 args_at,
                 memchr::memrchr(b'>', &r.line.text[args_at..]).map(|g| args_at + g),
             );
-            let values: Vec<Vec<u8>> = ws.iter().map(|w| w.value.clone()).collect();
+            let values: Vec<Vec<u8>> = ws.iter().map(|w| w.value.to_vec()).collect();
             let (reverse, t) = cond::if_version(&values, self.options.version)
                 .map_err(|m| InputError::at(d.span, m))?;
             let VersionTest::Match(m) = t;
@@ -955,7 +955,7 @@ impl<'a> Builder<'a> {
                     cond::directive_exists(&s, |m| self.has_module(m))
                 }
             };
-            (result != not, not, w.value)
+            (result != not, not, w.value.to_vec())
         };
         if self.depth >= MAX_DEPTH {
             return Err(InputError::at(
@@ -1064,7 +1064,7 @@ impl<'a> Builder<'a> {
                     Body::Conditional(Box::new(Conditional {
                         taken: false,
                         basis: Basis::NotEvaluated,
-                        test: d.args.first().map(|w| w.value.clone()).unwrap_or_default(),
+                        test: d.args.first().map(|w| w.value.to_vec()).unwrap_or_default(),
                         negated: false,
                         items: inner,
                         close,
@@ -1114,7 +1114,7 @@ impl<'a> Builder<'a> {
         Directive {
             name: nw,
             args: self.args_of(r, at, gt),
-            raw_args: r.line.text[at..].to_vec(),
+            raw_args: Bytes::from_slice(&r.line.text[at..]),
             span: self.line_span(r),
             line: r.line.line,
             seq,
@@ -1353,7 +1353,10 @@ impl<'a> Builder<'a> {
             let _ = rest;
             pos = next;
         }
-        let params: Vec<Vec<u8>> = words(inner, pos).into_iter().map(|w| w.value).collect();
+        let params: Vec<Vec<u8>> = words(inner, pos)
+            .into_iter()
+            .map(|w| w.value.to_vec())
+            .collect();
         d.args = self.args_of(&r, args_at, Some(args_at + endp));
         match macros::check_arguments(&sname, &location, &params) {
             Ok(ws) => {
@@ -1497,7 +1500,10 @@ impl<'a> Builder<'a> {
                 format!("recursive use of macro '{sname}' is invalid"),
             ));
         }
-        let values: Vec<Vec<u8>> = words(&raw, pos).into_iter().map(|w| w.value).collect();
+        let values: Vec<Vec<u8>> = words(&raw, pos)
+            .into_iter()
+            .map(|w| w.value.to_vec())
+            .collect();
         if values.len() != m.params.len() {
             return Err(InputError::at(
                 d.span,

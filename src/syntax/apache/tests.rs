@@ -451,7 +451,10 @@ fn bytes_and_bom() {
         &[("httpd.conf", "\u{feff}ServerTokens Prod\n")],
         Options::default(),
     );
-    assert_eq!(p.config.top()[0].name.value, b"\xef\xbb\xbfServerTokens");
+    assert_eq!(
+        p.config.top()[0].name.value.as_slice(),
+        b"\xef\xbb\xbfServerTokens"
+    );
     assert_eq!(p.warnings(WarningKind::ByteOrderMark).len(), 1);
 }
 
