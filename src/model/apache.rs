@@ -17,8 +17,8 @@ use crate::syntax::apache::{Config, Directive};
 
 use super::nginx::parse_listen_addr;
 use super::server::{
-    Action, Header, HostName, Listen, ListenHost, Listener, NamePattern, PathMatch, ProxyProtocol,
-    Route, Server, ServerKind, SocketAddr, UpstreamHeader, VirtualHost,
+    group_listeners, Action, Header, HostName, Listen, ListenHost, NamePattern, PathMatch,
+    ProxyProtocol, Route, Server, ServerKind, SocketAddr, UpstreamHeader, VirtualHost,
 };
 
 fn args(d: &Directive) -> Vec<String> {
@@ -838,37 +838,12 @@ pub fn build(config: &Config, _sources: &SourceMap) -> Server {
         let span = uncovered[0].span;
         hosts.push(virtual_host(&main, span, uncovered, php_loaded));
     }
-    let listeners = listeners(&hosts);
+    let listeners = group_listeners(&hosts);
     Server {
         kind: ServerKind::Apache,
         hosts,
         listeners,
     }
-}
-
-/// httpd: the first virtual host of an address set is its default.
-fn listeners(hosts: &[VirtualHost]) -> Vec<Listener> {
-    let mut out: Vec<Listener> = Vec::new();
-    for (i, host) in hosts.iter().enumerate() {
-        for l in &host.listens {
-            match out.iter_mut().find(|x| x.addr == l.addr) {
-                Some(x) => {
-                    x.tls |= l.tls;
-                    if !x.hosts.contains(&i) {
-                        x.hosts.push(i);
-                    }
-                }
-                None => out.push(Listener {
-                    addr: l.addr.clone(),
-                    tls: l.tls,
-                    hosts: vec![i],
-                    default_host: i,
-                    default_span: l.span,
-                }),
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]

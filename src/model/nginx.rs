@@ -16,8 +16,8 @@ use crate::source::{SourceMap, Span};
 use crate::syntax::nginx::{Config, Directive};
 
 use super::server::{
-    Action, Header, HostName, Listen, ListenHost, Listener, NamePattern, PathMatch, ProxyProtocol,
-    Route, Server, ServerKind, SocketAddr, UpstreamHeader, VirtualHost,
+    group_listeners, Action, Header, HostName, Listen, ListenHost, NamePattern, PathMatch,
+    ProxyProtocol, Route, Server, ServerKind, SocketAddr, UpstreamHeader, VirtualHost,
 };
 
 /// What a level (http, server, location) passes down to the levels inside it.
@@ -76,7 +76,7 @@ pub fn build(config: &Config, sources: &SourceMap) -> Server {
             }
         }
     }
-    let listeners = listeners(&hosts);
+    let listeners = group_listeners(&hosts);
     Server {
         kind: ServerKind::Nginx,
         hosts,
@@ -546,41 +546,6 @@ fn location(
         document_root: here.root.as_ref().map(|(r, _)| r.clone()),
         children,
     })
-}
-
-/// Groups the hosts' `listen`s into sockets and picks each socket's default host.
-fn listeners(hosts: &[VirtualHost]) -> Vec<Listener> {
-    let mut out: Vec<Listener> = Vec::new();
-    for (i, host) in hosts.iter().enumerate() {
-        for l in &host.listens {
-            match out.iter_mut().find(|x| x.addr == l.addr) {
-                Some(x) => {
-                    x.tls |= l.tls;
-                    if !x.hosts.contains(&i) {
-                        x.hosts.push(i);
-                    }
-                    // The first `default_server` wins (a second one is nginx's error).
-                    if l.default
-                        && !hosts[x.default_host]
-                            .listens
-                            .iter()
-                            .any(|o| o.addr == l.addr && o.default)
-                    {
-                        x.default_host = i;
-                        x.default_span = l.span;
-                    }
-                }
-                None => out.push(Listener {
-                    addr: l.addr.clone(),
-                    tls: l.tls,
-                    hosts: vec![i],
-                    default_host: i,
-                    default_span: l.span,
-                }),
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -301,6 +301,44 @@ pub struct Server {
     pub listeners: Vec<Listener>,
 }
 
+/// Groups the hosts' listens into sockets, in configuration order. Each socket's default host is
+/// the first that listens on it, unless one marks itself the default (nginx `default_server`;
+/// the first such mark wins, a second is nginx's own error). httpd has no mark: its first
+/// virtual host of an address is the default.
+pub fn group_listeners(hosts: &[VirtualHost]) -> Vec<Listener> {
+    let mut out: Vec<Listener> = Vec::new();
+    for (i, host) in hosts.iter().enumerate() {
+        for l in &host.listens {
+            match out.iter_mut().find(|x| x.addr == l.addr) {
+                Some(x) => {
+                    x.tls |= l.tls;
+                    if !x.hosts.contains(&i) {
+                        x.hosts.push(i);
+                    }
+                    let marked = |h: usize| {
+                        hosts[h]
+                            .listens
+                            .iter()
+                            .any(|o| o.addr == l.addr && o.default)
+                    };
+                    if l.default && !marked(x.default_host) {
+                        x.default_host = i;
+                        x.default_span = l.span;
+                    }
+                }
+                None => out.push(Listener {
+                    addr: l.addr.clone(),
+                    tls: l.tls,
+                    hosts: vec![i],
+                    default_host: i,
+                    default_span: l.span,
+                }),
+            }
+        }
+    }
+    out
+}
+
 impl Route {
     /// The file a request path maps to when this route serves files
     /// (`ngx_http_map_uri_to_path`): an alias replaces the route's prefix, a root is prepended.
