@@ -4,6 +4,8 @@
 
 #![cfg(feature = "oracle")]
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::process::Command;
 
@@ -11,17 +13,7 @@ use deploy_audit::model::apache::build;
 use deploy_audit::source::SourceMap;
 use deploy_audit::syntax::apache;
 
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self, bound: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((self.0 >> 33) as usize) % bound
-    }
-}
+use common::live::Lcg;
 
 /// `-S`: address → (default server, names in order).
 fn httpd_vhosts(text: &str) -> BTreeMap<String, (String, Vec<String>)> {

@@ -9,31 +9,14 @@
 
 #![cfg(feature = "oracle")]
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+mod common;
+
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
 
 use deploy_audit::check::{check, CheckRequest};
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-struct Httpd(Child);
-
-impl Drop for Httpd {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use common::live::{free_port, http_get, wait_for, Killed, Response};
 
 const MODULES: &[&str] = &[
     "mpm_event",
@@ -55,43 +38,6 @@ fn php_module_file() -> String {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .find(|n| n.starts_with("libphp") && n.ends_with(".so"))
         .expect("mod_php is installed (Debian package libapache2-mod-php); .ci/run installs it")
-}
-
-#[derive(Debug)]
-struct Response {
-    raw: String,
-}
-
-impl Response {
-    fn status(&self) -> u16 {
-        self.raw
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0)
-    }
-    fn header(&self, name: &str) -> Option<String> {
-        let head = self.raw.split("\r\n\r\n").next()?;
-        head.lines().skip(1).find_map(|l| {
-            let (n, v) = l.split_once(':')?;
-            n.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
-        })
-    }
-}
-
-fn request(port: u16, host: &str, path: &str, extra: &str) -> Response {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\n{extra}Connection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    let _ = s.read_to_end(&mut raw);
-    Response {
-        raw: String::from_utf8_lossy(&raw).into_owned(),
-    }
 }
 
 struct Run {
@@ -182,19 +128,11 @@ fn run_with(
         .stderr(Stdio::null())
         .spawn()
         .expect("apache2 is installed (Debian package apache2)");
-    let _httpd = Httpd(child);
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let _httpd = Killed(child);
     for port in [p1, p2] {
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "apache2 did not start: {}",
-                std::fs::read_to_string(d.join("error.log")).unwrap_or_default()
-            );
-            std::thread::sleep(Duration::from_millis(25));
-        }
+        wait_for(port, "apache2", &d.join("error.log"));
     }
-    let response = request(p1, host, path, extra);
+    let response = http_get(p1, host, path, extra);
     Run { findings, response }
 }
 

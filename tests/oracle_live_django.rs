@@ -8,43 +8,15 @@
 
 #![cfg(feature = "oracle")]
 
-use std::net::{TcpListener, TcpStream};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+mod common;
+
+use std::process::{Command, Stdio};
 
 use serde_json::{json, Value};
 
 use deploy_audit::check::{check, CheckRequest};
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn wait_for(port: u16, what: &str, log: &Path) {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "{what} did not start: {}",
-            std::fs::read_to_string(log).unwrap_or_default()
-        );
-        std::thread::sleep(Duration::from_millis(25));
-    }
-}
-
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use common::live::{free_port, wait_for, Killed, Response};
 
 /// A Django app that answers every path with what it makes of the request.
 const DJANGO_APP: &str = r#"
@@ -82,35 +54,6 @@ fn base_settings() -> Value {
         "MIDDLEWARE": ["django.middleware.security.SecurityMiddleware"],
         "INSTALLED_APPS": [],
     })
-}
-
-/// What curl got back: empty when the connection closed without a response.
-#[derive(Debug)]
-struct Response {
-    raw: String,
-}
-
-impl Response {
-    fn status(&self) -> u16 {
-        // With a proxy chain curl prints one head; the status is on its first line.
-        self.raw
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0)
-    }
-    fn headers(&self, name: &str) -> Vec<String> {
-        let head = self.raw.split("\r\n\r\n").next().unwrap_or("");
-        head.lines()
-            .filter_map(|l| {
-                let (n, v) = l.split_once(':')?;
-                n.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
-            })
-            .collect()
-    }
-    fn body(&self) -> &str {
-        self.raw.split_once("\r\n\r\n").map_or("", |(_, b)| b)
-    }
 }
 
 struct Deployment {

@@ -7,108 +7,36 @@
 
 #![cfg(feature = "oracle")]
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+mod common;
+
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
 
 use deploy_audit::check::{check, CheckRequest};
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use common::live::{free_port, http_get, wait_for, Killed, Response};
 
-/// A running nginx, stopped when dropped.
-struct Nginx {
-    child: Child,
-}
-
-impl Nginx {
-    fn start(dir: &Path, ports: &[u16]) -> Nginx {
-        let child = Command::new("nginx")
-            .arg("-p")
-            .arg(format!("{}/", dir.display()))
-            .arg("-c")
-            .arg(dir.join("nginx.conf"))
-            .arg("-g")
-            .arg(format!(
-                "daemon off; master_process off; pid {0}/nginx.pid; error_log {0}/error.log;",
-                dir.display()
-            ))
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("nginx is installed (Debian package nginx)");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        for &port in ports {
-            while TcpStream::connect(("127.0.0.1", port)).is_err() {
-                assert!(
-                    Instant::now() < deadline,
-                    "nginx did not start: {}",
-                    std::fs::read_to_string(dir.join("error.log")).unwrap_or_default()
-                );
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        }
-        Nginx { child }
+/// Starts nginx in the foreground on a scratch prefix; stopped when dropped.
+fn start_nginx(dir: &Path, ports: &[u16]) -> Killed {
+    let child = Command::new("nginx")
+        .arg("-p")
+        .arg(format!("{}/", dir.display()))
+        .arg("-c")
+        .arg(dir.join("nginx.conf"))
+        .arg("-g")
+        .arg(format!(
+            "daemon off; master_process off; pid {0}/nginx.pid; error_log {0}/error.log;",
+            dir.display()
+        ))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("nginx is installed (Debian package nginx)");
+    let nginx = Killed(child);
+    for &port in ports {
+        wait_for(port, "nginx", &dir.join("error.log"));
     }
-}
-
-impl Drop for Nginx {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// What came back: nothing (connection closed, nginx's 444) or a status, headers and body.
-#[derive(Debug)]
-struct Response {
-    raw: String,
-}
-
-impl Response {
-    fn closed(&self) -> bool {
-        self.raw.is_empty()
-    }
-    fn status(&self) -> u16 {
-        self.raw
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0)
-    }
-    fn header(&self, name: &str) -> Option<String> {
-        let head = self.raw.split("\r\n\r\n").next()?;
-        head.lines().skip(1).find_map(|l| {
-            let (n, v) = l.split_once(':')?;
-            n.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
-        })
-    }
-    fn body(&self) -> &str {
-        self.raw.split_once("\r\n\r\n").map_or("", |(_, b)| b)
-    }
-}
-
-/// Sends one raw request (the path is sent as written, `..` included) and reads the answer.
-fn request(port: u16, host: &str, path: &str) -> Response {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nX-Forwarded-Proto: https\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    let _ = s.read_to_end(&mut raw);
-    Response {
-        raw: String::from_utf8_lossy(&raw).into_owned(),
-    }
+    nginx
 }
 
 /// A scenario's configuration, with `{P1}` (the front port), `{P2}` (the stand-in app, an nginx
@@ -177,8 +105,8 @@ fn run_full(
     let outcome = check(&audit);
     assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
     let findings = outcome.findings.iter().map(|f| f.rule).collect();
-    let _nginx = Nginx::start(dir.path(), &ports[..2]);
-    let response = request(ports[0], host, path);
+    let _nginx = start_nginx(dir.path(), &ports[..2]);
+    let response = http_get(ports[0], host, path, "X-Forwarded-Proto: https\r\n");
     Run { findings, response }
 }
 
@@ -260,13 +188,9 @@ fn srv003_the_default_server_redirects_to_a_forged_host() {
     });
 }
 
-/// A running PHP-FPM (Debian's php-fpm) on a loopback port, stopped when dropped.
-struct PhpFpm {
-    child: Child,
-}
-
-impl PhpFpm {
-    fn start(dir: &Path, port: u16) -> PhpFpm {
+/// Starts Debian's PHP-FPM on a loopback port; stopped when dropped.
+fn start_php_fpm(dir: &Path, port: u16) -> Killed {
+    {
         let binary = std::fs::read_dir("/usr/sbin")
             .unwrap()
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -292,19 +216,9 @@ impl PhpFpm {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "php-fpm did not start");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        PhpFpm { child }
-    }
-}
-
-impl Drop for PhpFpm {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let fpm = Killed(child);
+        wait_for(port, "php-fpm", &dir.join("php-fpm.log"));
+        fpm
     }
 }
 
@@ -327,7 +241,7 @@ fn srv004_a_regex_location_executes_uploads() {
     };
     let scratch = tempfile::tempdir().unwrap();
     let fpm_port = free_port();
-    let _fpm = PhpFpm::start(scratch.path(), fpm_port);
+    let _fpm = start_php_fpm(scratch.path(), fpm_port);
     let run_with_fpm = |media: &str| {
         run_ports(
             &site(media),

@@ -19,6 +19,7 @@ use deploy_audit::report::nginx_tree::{to_json, TreeOptions};
 use deploy_audit::source::SourceMap;
 use deploy_audit::syntax::nginx;
 
+use common::live::Lcg;
 use common::{corpus, is_parser_verdict, nginx_corpus_mains};
 
 fn python() -> String {
@@ -355,19 +356,6 @@ fn agree(dir: &Path, label: &str) -> Result<&'static str, String> {
                 Ok("nginx rejects for a reason outside the parser")
             }
         }
-    }
-}
-
-/// A small deterministic generator, so that mutations are the same on every run.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self, bound: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((self.0 >> 33) as usize) % bound.max(1)
     }
 }
 
