@@ -31,6 +31,8 @@ pub struct CheckRequest {
     pub deployments: Vec<DeploymentPaths>,
     /// Files discovery leaves out (`.deploy-audit.yaml` `ignore_paths`).
     pub ignore_paths: Vec<glob::Pattern>,
+    /// nginx: absolute include paths are read under this directory (`--include-root`).
+    pub include_root: Option<PathBuf>,
 }
 
 /// One deployment's inputs, as paths that also appear among the request's inputs.
@@ -102,10 +104,14 @@ pub fn check_with(request: &CheckRequest, rules: &[rules::Rule]) -> CheckOutcome
     let mut settings_ok_paths: Vec<PathBuf> = Vec::new();
     for path in &nginx_paths {
         let before = out.sources.len();
-        let parsed = match fragment_prefixes.iter().find(|(f, _)| f == path) {
-            Some((_, prefix)) => nginx::parse_path_with_prefix(&mut out.sources, path, prefix),
-            None => nginx::parse_path(&mut out.sources, path),
+        let options = nginx::Options {
+            prefix: fragment_prefixes
+                .iter()
+                .find(|(f, _)| f == path)
+                .map(|(_, prefix)| prefix.clone()),
+            include_root: request.include_root.clone(),
         };
+        let parsed = nginx::parse_path_with(&mut out.sources, path, &options);
         match parsed {
             Ok(config) => {
                 out.errors.extend(config.errors.iter().cloned());

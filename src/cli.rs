@@ -136,6 +136,11 @@ pub struct CheckArgs {
     /// above].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Read nginx's absolute include paths under DIR instead of `/`: for a server's
+    /// configuration copied into a repository (`--include-root deploy` reads
+    /// `include /etc/nginx/conf.d/*.conf;` from `deploy/etc/nginx/conf.d/`).
+    #[arg(long, value_name = "DIR")]
+    pub include_root: Option<PathBuf>,
     /// Show the findings that `# deploy-audit: ignore[RULE] reason` comments hide.
     #[arg(long)]
     pub no_inline_ignore: bool,

@@ -147,6 +147,10 @@ pub fn check(
             o
         },
         no_inline_ignore: args.no_inline_ignore,
+        include_root: args
+            .include_root
+            .clone()
+            .or_else(|| config.file.include_root.as_ref().map(|p| config.resolve(p))),
         deployments: config
             .file
             .deployments

@@ -15,6 +15,7 @@
 //!     ignore: [SRV004]
 //!     severity: { SRV006: info }
 //! ignore_paths: ["vendor/**"]  # never audited when a directory is searched
+//! include_root: deploy         # nginx's absolute includes read under deploy/
 //! apache:
 //!   server_root: /etc/apache2
 //!   modules: [ssl_module]
@@ -49,6 +50,8 @@ pub struct ConfigFile {
     pub ignore_paths: Vec<String>,
     #[serde(default)]
     pub apache: ApacheSettings,
+    /// As `--include-root`: nginx's absolute include paths are read under this directory.
+    pub include_root: Option<PathBuf>,
 }
 
 /// One deployment: the server configuration(s) and the settings export that go together.

@@ -229,3 +229,57 @@ proptest! {
         assert_well_located(&sources, &config);
     }
 }
+
+#[test]
+fn absolute_includes_are_read_as_nginx_reads_them_unless_an_include_root_is_given() {
+    // A repository keeps the server's /etc/nginx under deploy/etc/nginx, includes unchanged.
+    let dir = tempfile::tempdir().unwrap();
+    let deploy = dir.path().join("deploy");
+    let etc = deploy.join("etc/nginx");
+    std::fs::create_dir_all(etc.join("conf.d")).unwrap();
+    std::fs::write(
+        etc.join("nginx.conf"),
+        "events {}\nhttp {\n    include /etc/nginx/conf.d/*.conf;\n    include /etc/nginx/mime.types;\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        etc.join("conf.d/app.conf"),
+        "server { listen 80; server_name copy.test; }\n",
+    )
+    .unwrap();
+    std::fs::write(etc.join("mime.types"), "types { text/html html; }\n").unwrap();
+
+    let mut sources = SourceMap::new();
+    let options = nginx::Options {
+        include_root: Some(deploy.clone()),
+        ..nginx::Options::default()
+    };
+    let config = nginx::parse_path_with(&mut sources, &etc.join("nginx.conf"), &options).unwrap();
+    assert!(config.is_ok(), "{:?}", config.errors);
+    let files: Vec<String> = config
+        .files
+        .iter()
+        .map(|f| sources.path(f.file).display().to_string())
+        .collect();
+    assert!(
+        files[1].ends_with("deploy/etc/nginx/conf.d/app.conf"),
+        "{files:?}"
+    );
+    assert!(
+        files[2].ends_with("deploy/etc/nginx/mime.types"),
+        "{files:?}"
+    );
+
+    // Without it, nginx's own reading: the machine's /etc/nginx (which need not exist here).
+    let mut sources = SourceMap::new();
+    let config = nginx::parse_path(&mut sources, &etc.join("nginx.conf")).unwrap();
+    let read: Vec<String> = config
+        .files
+        .iter()
+        .map(|f| sources.path(f.file).display().to_string())
+        .collect();
+    assert!(
+        read.iter().all(|p| !p.contains("deploy/etc/nginx/conf.d")),
+        "{read:?}"
+    );
+}

@@ -35,6 +35,7 @@ fn glob_options() -> glob::MatchOptions {
 /// Reads included files from the file system.
 pub struct FsLoader {
     prefix: PathBuf,
+    include_root: Option<PathBuf>,
     /// Files already read, by canonical path, so that one file read twice keeps one id (and
     /// include cycles through different spellings of a path are still seen as cycles).
     read: HashMap<PathBuf, FileId>,
@@ -45,6 +46,7 @@ impl FsLoader {
     pub fn new(prefix: impl Into<PathBuf>) -> FsLoader {
         FsLoader {
             prefix: prefix.into(),
+            include_root: None,
             read: HashMap::new(),
         }
     }
@@ -82,10 +84,30 @@ fn open_failed(path: &Path, e: &std::io::Error) -> String {
     format!("open() \"{}\" failed ({code}: {text})", path.display())
 }
 
+impl FsLoader {
+    /// Reads absolute include paths under `root` instead of `/` (`--include-root`): a
+    /// configuration copied from a server into a repository (`deploy/etc/nginx/nginx.conf`)
+    /// keeps includes such as `/etc/nginx/conf.d/*.conf`, which mean the copy's own files.
+    /// Without it, absolute paths are read as nginx reads them.
+    pub fn with_include_root(mut self, root: Option<PathBuf>) -> FsLoader {
+        self.include_root = root;
+        self
+    }
+
+    fn into_tree(&self, absolute: &Path) -> Option<PathBuf> {
+        let root = self.include_root.as_ref()?;
+        Some(root.join(absolute.strip_prefix("/").unwrap_or(absolute)))
+    }
+}
+
 impl Loader for FsLoader {
     fn resolve(&mut self, sources: &mut SourceMap, pattern: &[u8]) -> Result<Vec<FileId>, String> {
         let pattern = bytes_to_text(pattern);
-        let full = self.prefix.join(pattern.as_ref());
+        let given = Path::new(pattern.as_ref());
+        let full = match given.is_absolute().then(|| self.into_tree(given)).flatten() {
+            Some(mapped) => mapped,
+            None => self.prefix.join(given),
+        };
         if !has_glob_magic(&pattern) {
             return Ok(vec![self.load(sources, &full)?]);
         }

@@ -6,7 +6,7 @@ pub mod include;
 pub mod lexer;
 pub mod parser;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::diagnostic::InputError;
 use crate::source::{FileId, SourceMap};
@@ -38,14 +38,45 @@ pub fn parse_path_with_prefix(
     path: &Path,
     prefix: &Path,
 ) -> Result<Config, InputError> {
+    parse_path_with(
+        sources,
+        path,
+        &Options {
+            prefix: Some(prefix.to_path_buf()),
+            include_root: None,
+        },
+    )
+}
+
+/// How includes are found, beyond nginx's defaults.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The conf prefix (default: the main file's directory, as nginx has it).
+    pub prefix: Option<PathBuf>,
+    /// Absolute include paths are read under this directory instead of `/` (`--include-root`).
+    pub include_root: Option<PathBuf>,
+}
+
+/// Reads and parses a configuration with the given include options.
+pub fn parse_path_with(
+    sources: &mut SourceMap,
+    path: &Path,
+    options: &Options,
+) -> Result<Config, InputError> {
     let id = sources
         .read(path)
         .map_err(|e| InputError::file(path, e.to_string()))?;
     if include::is_dump(&sources.file(id).bytes) {
         return parse_file(sources, id);
     }
-    let mut loader = include::FsLoader::new(prefix);
-    loader.remember(path, id);
+    let prefix = options
+        .prefix
+        .clone()
+        .unwrap_or_else(|| path.parent().unwrap_or(Path::new("")).to_path_buf());
+    let mut loader = include::FsLoader::new(prefix).with_include_root(options.include_root.clone());
+    if path != Path::new("-") {
+        loader.remember(path, id);
+    }
     Ok(parser::parse_config(sources, &mut loader, id))
 }
 
