@@ -6,6 +6,7 @@
 //! A rule reads the parsed inputs handed to it in [`Context`] and pushes [`Finding`]s; it never
 //! reads files or renders anything.
 
+pub mod django;
 pub mod server;
 
 use crate::diagnostic::{Finding, Label, Severity};
@@ -115,7 +116,9 @@ macro_rules! declare_rule {
 
 /// Every rule, in id order.
 pub fn registry() -> Vec<Rule> {
-    server::rules()
+    let mut rules = server::rules();
+    rules.extend(django::rules());
+    rules
 }
 
 /// Runs every rule and returns the findings sorted by place, then rule.
