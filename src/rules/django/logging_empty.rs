@@ -9,10 +9,10 @@ declare_rule! {
     /// `LOGGING` is configured (not left at Django's empty default).
     ///
     /// ## Why it matters
-    /// With Django's default logging and `DEBUG` off, errors go to stderr only through the
-    /// `django` logger's console handler when `DEBUG` is on — in production they reach no log at
-    /// all, only `mail_admins`. Unhandled exceptions, `DisallowedHost` and security events then
-    /// leave no trace unless mail works. Advice.
+    /// Django's default logging sends the `django` logger to the console only while `DEBUG` is
+    /// on; with `DEBUG` off, unhandled exceptions, `DisallowedHost` and other security events
+    /// are only mailed to `ADMINS` (and lost when mail does not work) — no log keeps them.
+    /// Advice.
     ///
     /// ## Example
     /// ```python
