@@ -310,6 +310,11 @@ fn caches() {
     fires(&file_cache("/srv/app/media/"), "caches.W002");
     fires(&file_cache("/srv/app"), "caches.W002");
     quiet(&file_cache("/var/cache/app"), "caches.W002");
+    fires(&file_cache("/srv/app/static/cache"), "DJ010");
+    fires(&file_cache("/srv/app/media/"), "DJ010");
+    // Containing a served directory is Django's W002 alone: the cache itself is not served.
+    quiet(&file_cache("/srv/app"), "DJ010");
+    quiet(&file_cache("/var/cache/app"), "DJ010");
     fires(&file_cache("cache"), "caches.W003");
     quiet(&file_cache("/var/cache/app"), "caches.W003");
     fires(
