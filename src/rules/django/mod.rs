@@ -4,7 +4,8 @@
 //! - **Django's own checks**, reproduced exactly: every check `manage.py check --deploy` runs
 //!   that looks at settings (`security.W001` … `security.W025`, `caches.W002`, `async.E001`,
 //!   `mail.E001`) and the ordinary checks such a run includes that settings alone decide
-//!   (`4_0.E001`, `caches.E001`, `caches.W003`, `urls.E006`, `security.E026`, `security.E102`).
+//!   (`4_0.E001`, `caches.E001`, `caches.W003`, `urls.E006`, `security.E026`, `security.E101` and
+//!   `security.E102`).
 //!   They carry Django's id and severity, apply Django's exact conditions (string membership of
 //!   middleware and apps, `is True` against truthiness, the `django-insecure-` prefix), and are
 //!   gated on the Django release the settings come from ([`release`]). An id listed in
@@ -105,7 +106,8 @@ pub fn rules() -> Vec<Rule> {
         coop_invalid,
         secret_key_fallbacks,
         csp_not_dict,
-        csrf_failure_view,
+        csrf_failure_view::E101 / check_e101,
+        csrf_failure_view::E102 / check_e102,
         cache_location_exposed,
         default_cache,
         cache_relative_location,

@@ -378,6 +378,13 @@ fn version_gates() {
     assert!(new.contains(&"security.E024".into()) && new.contains(&"security.W025".into()));
     let old = export("3.2.25", mw);
     assert!(!old.contains(&"security.E024".into()) && !old.contains(&"security.W025".into()));
+    let view = r#"{"CSRF_FAILURE_VIEW": "shop.views.csrf"}, "csrf_failure_view": {"importable": true, "accepts_request_and_reason": false}"#;
+    let got = export("5.2.19", view);
+    assert!(got.contains(&"security.E101".into()) && !got.contains(&"security.E102".into()));
+    let view =
+        r#"{"CSRF_FAILURE_VIEW": "shop.views.csrf"}, "csrf_failure_view": {"importable": false}"#;
+    let got = export("5.2.19", view);
+    assert!(!got.contains(&"security.E101".into()) && got.contains(&"security.E102".into()));
     let env = r#"{"DEBUG": false}, "environment": {"DJANGO_ALLOW_ASYNC_UNSAFE": true}"#;
     assert!(export("5.2.19", env).contains(&"async.E001".into()));
 }
