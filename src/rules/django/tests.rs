@@ -499,3 +499,114 @@ fn paths_and_hosts() {
     );
     assert_eq!(service_host("unix:/tmp/memcached.sock"), None);
 }
+
+/// One positive and one negative fixture for every rule of this module: YAML lines added to the
+/// careful baseline, or (starting with `{`) a whole export.
+const PER_RULE: &[(&str, &str, &str)] = &[
+    ("security.W001", "MIDDLEWARE: []\n", ""),
+    ("security.W002", "MIDDLEWARE: [django.middleware.security.SecurityMiddleware]\n", ""),
+    ("security.W003", "MIDDLEWARE: [django.middleware.security.SecurityMiddleware]\n", ""),
+    ("security.W004", "SECURE_HSTS_SECONDS: 0\n", "SECURE_HSTS_SECONDS: 0\nMIDDLEWARE: []\n"),
+    ("security.W005", "SECURE_HSTS_INCLUDE_SUBDOMAINS: false\n", "SECURE_HSTS_INCLUDE_SUBDOMAINS: false\nSECURE_HSTS_SECONDS: 0\n"),
+    ("security.W006", "SECURE_CONTENT_TYPE_NOSNIFF: 'True'\n", "SECURE_CONTENT_TYPE_NOSNIFF: true\n"),
+    ("security.W008", "SECURE_SSL_REDIRECT: 1\n", "SECURE_SSL_REDIRECT: false\nSILENCED_SYSTEM_CHECKS: [security.W008]\n"),
+    ("security.W009", "SECRET_KEY: changeme\n", ""),
+    ("security.W010", "SESSION_COOKIE_SECURE: false\nMIDDLEWARE: []\n", "SESSION_COOKIE_SECURE: false\n"),
+    ("security.W011", "SESSION_COOKIE_SECURE: false\nINSTALLED_APPS: []\n", "SESSION_COOKIE_SECURE: false\n"),
+    ("security.W012", "SESSION_COOKIE_SECURE: 'True'\n", "SESSION_COOKIE_SECURE: false\nMIDDLEWARE: []\n"),
+    ("security.W013", "SESSION_COOKIE_HTTPONLY: false\nMIDDLEWARE: []\n", "SESSION_COOKIE_HTTPONLY: false\n"),
+    ("security.W014", "SESSION_COOKIE_HTTPONLY: false\nINSTALLED_APPS: []\n", "SESSION_COOKIE_HTTPONLY: false\n"),
+    ("security.W015", "SESSION_COOKIE_HTTPONLY: 'True'\n", "SESSION_COOKIE_HTTPONLY: true\n"),
+    ("security.W016", "CSRF_COOKIE_SECURE: false\n", "CSRF_COOKIE_SECURE: false\nCSRF_USE_SESSIONS: true\n"),
+    ("security.W018", "DEBUG: 'False'\n", "DEBUG: 0\n"),
+    ("security.W019", "X_FRAME_OPTIONS: deny\n", "X_FRAME_OPTIONS: DENY\n"),
+    ("security.W020", "ALLOWED_HOSTS: []\n", "ALLOWED_HOSTS: ['']\n"),
+    ("security.W021", "SECURE_HSTS_PRELOAD: false\n", "SECURE_HSTS_PRELOAD: false\nMIDDLEWARE: []\n"),
+    ("security.W022", "SECURE_REFERRER_POLICY: null\n", "SECURE_REFERRER_POLICY: null\nMIDDLEWARE: []\n"),
+    ("security.E023", "SECURE_REFERRER_POLICY: 'origin, bogus'\n", "SECURE_REFERRER_POLICY: 'origin, unsafe-url'\n"),
+    ("security.E024", "SECURE_CROSS_ORIGIN_OPENER_POLICY: unsafe_none\n", "SECURE_CROSS_ORIGIN_OPENER_POLICY: unsafe-none\n"),
+    ("security.W025", "SECRET_KEY_FALLBACKS: ['']\n", "SECRET_KEY_FALLBACKS: []\n"),
+    ("security.E026", "SECURE_CSP_REPORT_ONLY: []\n", "SECURE_CSP_REPORT_ONLY: null\n"),
+    (
+        "security.E101",
+        r#"{"deploy_audit_export": 1, "django_version": "5.2.19", "settings": {"CSRF_FAILURE_VIEW": "app.views.f"}, "csrf_failure_view": {"importable": true, "accepts_request_and_reason": false}}"#,
+        r#"{"deploy_audit_export": 1, "django_version": "5.2.19", "settings": {"CSRF_FAILURE_VIEW": "app.views.f"}, "csrf_failure_view": {"importable": true, "accepts_request_and_reason": true}}"#,
+    ),
+    ("security.E102", "CSRF_FAILURE_VIEW: csrf_failure\n", "CSRF_FAILURE_VIEW: app.views.csrf_failure\n"),
+    (
+        "caches.W002",
+        "MEDIA_ROOT: /srv/app/cache\nCACHES: {default: {BACKEND: django.core.cache.backends.filebased.FileBasedCache, LOCATION: /srv/app/cache}}\n",
+        "CACHES: {default: {BACKEND: django.core.cache.backends.filebased.FileBasedCache, LOCATION: /srv/app/cache}}\n",
+    ),
+    ("caches.E001", "CACHES: {}\n", ""),
+    (
+        "caches.W003",
+        "CACHES: {default: {BACKEND: django.core.cache.backends.filebased.FileBasedCache, LOCATION: ./cache}}\n",
+        "CACHES: {default: {BACKEND: django.core.cache.backends.filebased.FileBasedCache, LOCATION: /var/cache/app}}\n",
+    ),
+    ("4_0.E001", "CSRF_TRUSTED_ORIGINS: [.example.com]\n", "CSRF_TRUSTED_ORIGINS: ['https://*.example.com']\n"),
+    (
+        "async.E001",
+        r#"{"deploy_audit_export": 1, "django_version": "5.2.19", "settings": {}, "environment": {"DJANGO_ALLOW_ASYNC_UNSAFE": true}}"#,
+        r#"{"deploy_audit_export": 1, "django_version": "5.2.19", "settings": {}, "environment": {"DJANGO_ALLOW_ASYNC_UNSAFE": false}}"#,
+    ),
+    (
+        "mail.E001",
+        "MAILERS: {default: {BACKEND: django.core.mail.backends.locmem.EmailBackend}}\n",
+        "MAILERS: {other: {BACKEND: django.core.mail.backends.locmem.EmailBackend}}\n",
+    ),
+    ("urls.E006", "MEDIA_URL: media\n", "MEDIA_URL: media/\n"),
+    ("DJ001", "ALLOWED_HOSTS: ['example.com.']\n", "ALLOWED_HOSTS: ['.example.com']\n"),
+    ("DJ002", "ALLOWED_HOSTS: ['*', example.com]\n", "ALLOWED_HOSTS: [example.com]\n"),
+    ("DJ003", "CSRF_COOKIE_SECURE: 'true'\n", "CSRF_COOKIE_SECURE: true\n"),
+    ("DJ004", "MEDIA_ROOT: /srv/app/static/uploads\n", "MEDIA_ROOT: /srv/app/uploads\n"),
+    ("DJ005", "MEDIA_URL: /static/\n", "MEDIA_URL: /static/media/\n"),
+    ("DJ006", "STATIC_ROOT: ''\n", "STATIC_ROOT: ''\nSTORAGES: {staticfiles: {BACKEND: storages.backends.s3.S3Storage}}\n"),
+    ("DJ007", "CACHES: {default: {BACKEND: django.core.cache.backends.locmem.LocMemCache}}\n", "CACHES: {default: {BACKEND: django.core.cache.backends.db.DatabaseCache, LOCATION: cache}}\n"),
+    ("DJ008", "CACHES: {default: {BACKEND: django.core.cache.backends.memcached.PyMemcacheCache, LOCATION: '0.0.0.0:11211'}}\n", "CACHES: {default: {BACKEND: django.core.cache.backends.memcached.PyMemcacheCache, LOCATION: '127.0.0.1:11211'}}\n"),
+    ("DJ009", "DATABASES: {default: {ENGINE: django.db.backends.mysql, HOST: db.internal, CONN_MAX_AGE: 60}}\n", "DATABASES: {default: {ENGINE: django.db.backends.mysql, HOST: /run/mysqld/mysqld.sock}}\n"),
+    ("DJ010", "DATABASES: {default: {ENGINE: django.db.backends.sqlite3, NAME: /srv/app/static/db.sqlite3}}\n", "DATABASES: {default: {ENGINE: django.db.backends.sqlite3, NAME: /srv/app/db.sqlite3}}\n"),
+    ("DJ011", "DATABASES: {default: {ENGINE: django.db.backends.postgresql, HOST: 10.0.0.5, PASSWORD: {set: true}, CONN_MAX_AGE: 0}}\n", "DATABASES: {default: {ENGINE: django.db.backends.postgresql, HOST: 10.0.0.5, PASSWORD: {set: true}, OPTIONS: {pool: true}}}\n"),
+    ("DJ012", "TEMPLATES: [{BACKEND: django.template.backends.django.DjangoTemplates, OPTIONS: {loaders: [django.template.loaders.app_directories.Loader]}}]\n", "TEMPLATES: [{BACKEND: django.template.backends.django.DjangoTemplates, APP_DIRS: true}]\n"),
+    ("DJ013", "LOGGING: {}\n", ""),
+    ("DJ014", "ADMINS: []\nLOGGING: {version: 1, disable_existing_loggers: false}\n", "ADMINS: []\nLOGGING_CONFIG: null\nLOGGING: {}\n"),
+    ("DJ015", "EMAIL_BACKEND: django.core.mail.backends.dummy.EmailBackend\n", "EMAIL_BACKEND: anymail.backends.mailgun.EmailBackend\n"),
+    ("DJ016", "CSRF_TRUSTED_ORIGINS: ['https://example.com/?next=x']\n", "CSRF_TRUSTED_ORIGINS: ['http://localhost:8000']\n"),
+    (
+        "DJ017",
+        r#"{"deploy_audit_export": 1, "django_version": "5.2.19", "settings": {}, "error_templates": {"404": false}}"#,
+        r#"{"deploy_audit_export": 1, "django_version": "5.2.19", "settings": {}, "error_templates": null}"#,
+    ),
+];
+
+fn ids_of(fixture: &str) -> Vec<(String, crate::diagnostic::Severity)> {
+    if fixture.starts_with('{') {
+        findings(fixture)
+    } else {
+        findings(&format!("{CAREFUL}{fixture}"))
+    }
+}
+
+#[test]
+fn every_rule_has_a_positive_and_a_negative_fixture() {
+    use crate::diagnostic::Severity;
+    for rule in super::rules() {
+        let id = rule.meta.id;
+        let Some((_, pos, neg)) = PER_RULE.iter().find(|(i, _, _)| *i == id) else {
+            panic!("{id} has no fixture in PER_RULE");
+        };
+        let info_rule = rule.meta.severity == Severity::Info;
+        let counts = |s: &Severity| info_rule || *s != Severity::Info;
+        let got = ids_of(pos);
+        assert!(
+            got.iter().any(|(i, s)| i == id && counts(s)),
+            "{id} does not fire on its positive fixture {pos:?}: {got:?}"
+        );
+        // A silenced Django check is still reported, as info.
+        let got = ids_of(neg);
+        assert!(
+            !got.iter().any(|(i, s)| i == id && counts(s)),
+            "{id} fires on its negative fixture {neg:?}: {got:?}"
+        );
+    }
+}
