@@ -12,7 +12,8 @@ declare_rule! {
     ///
     /// ## Why it matters
     /// With `DEBUG` off Django no longer serves static files; the web server must serve the
-    /// directory `collectstatic` fills, and without `STATIC_ROOT` `collectstatic` refuses to run.
+    /// directory `collectstatic` fills, and without `STATIC_ROOT` `collectstatic` refuses to run
+    /// as soon as there is a file to collect (the admin's, any app's).
     /// The site then goes out without its CSS, JavaScript and admin assets. No Django check says
     /// so.
     ///
