@@ -1,8 +1,8 @@
 use crate::declare_rule;
-use crate::diagnostic::{Finding, Label};
+use crate::diagnostic::Finding;
 use crate::rules::{Context, FindingExt};
 
-use super::at;
+use super::setting_label;
 
 declare_rule! {
     /// ## What it checks
@@ -71,7 +71,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         if default_logging || explicit_handler {
             out.push(
                 META.finding(
-                    Label::new(at(&admins), "nobody to mail"),
+                    setting_label(&admins, "nobody to mail"),
                     "ADMINS is empty while Django mails server errors to ADMINS: errors go unnoticed",
                 )
                 .help("list who gets error mails in ADMINS, or send errors to a log or error tracker instead"),

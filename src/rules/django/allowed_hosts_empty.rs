@@ -1,8 +1,8 @@
 use crate::declare_rule;
-use crate::diagnostic::{Finding, Label};
+use crate::diagnostic::Finding;
 use crate::rules::{Context, FindingExt};
 
-use super::{at, push_django};
+use super::{push_django, setting_label};
 
 declare_rule! {
     /// ## What it checks
@@ -34,7 +34,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         if h.value.truthy() == Some(false) {
             let f = META
                 .finding(
-                    Label::new(at(&h), "empty"),
+                    setting_label(&h, "empty"),
                     "ALLOWED_HOSTS must not be empty in deployment.",
                 )
                 .help("list the host names the site is served under");

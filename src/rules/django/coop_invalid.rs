@@ -1,8 +1,8 @@
 use crate::declare_rule;
-use crate::diagnostic::{Finding, Label};
+use crate::diagnostic::Finding;
 use crate::rules::{Context, FindingExt};
 
-use super::{at, push_django, release, SECURITY_MW};
+use super::{push_django, release, setting_label, SECURITY_MW};
 
 declare_rule! {
     /// ## What it checks
@@ -45,7 +45,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         if !valid {
             let f = META
                 .finding(
-                    Label::new(at(&v), "not a valid policy"),
+                    setting_label(&v, "not a valid policy"),
                     "You have set the SECURE_CROSS_ORIGIN_OPENER_POLICY setting to an invalid value.",
                 )
                 .help(format!("Valid values are: {}.", VALID.join(", ")));

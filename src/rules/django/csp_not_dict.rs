@@ -1,9 +1,9 @@
 use crate::declare_rule;
-use crate::diagnostic::{Finding, Label};
+use crate::diagnostic::Finding;
 use crate::rules::{Context, FindingExt};
 use crate::syntax::django::Kind;
 
-use super::{at, push_django, release_or_given};
+use super::{push_django, release_or_given, setting_label};
 
 declare_rule! {
     /// ## What it checks
@@ -44,7 +44,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             if !ok {
                 let f = META
                     .finding(
-                        Label::new(at(&v), format!("a {}, not a dict", v.value.type_name())),
+                        setting_label(&v, format!("a {}, not a dict", v.value.type_name())),
                         format!("The Content Security Policy setting '{name}' must be a dictionary."),
                     )
                     .help("give the policy as a dict of directives, e.g. {\"default-src\": [CSP.SELF]}");

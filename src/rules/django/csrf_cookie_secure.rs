@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::diagnostic::{Finding, Label};
 use crate::rules::{Context, FindingExt};
 
-use super::{at, middleware_span, push_django, CSRF_MW};
+use super::{middleware_span, push_django, setting_label, CSRF_MW};
 
 declare_rule! {
     /// ## What it checks
@@ -38,7 +38,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         {
             let f = META
                 .finding(
-                    Label::new(at(&c.csrf_secure), "not True"),
+                    setting_label(&c.csrf_secure, "not True"),
                     "You have 'django.middleware.csrf.CsrfViewMiddleware' in your MIDDLEWARE, but you have not set CSRF_COOKIE_SECURE to True.",
                 )
                 .related(Label::new(middleware_span(s), "CsrfViewMiddleware is used"))

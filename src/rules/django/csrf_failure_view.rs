@@ -2,10 +2,10 @@
 //! ids.
 
 use crate::declare_rule;
-use crate::diagnostic::{Finding, Label};
+use crate::diagnostic::Finding;
 use crate::rules::{Context, FindingExt};
 
-use super::{at, push_django};
+use super::{push_django, setting_label};
 
 declare_rule! {
     /// ## What it checks
@@ -70,7 +70,7 @@ pub fn check_e102(ctx: &Context, out: &mut Vec<Finding>) {
         if broken {
             let f = E102
                 .finding(
-                    Label::new(at(&v), "Django cannot import this"),
+                    setting_label(&v, "Django cannot import this"),
                     format!("The CSRF failure view '{shown}' could not be imported."),
                 )
                 .help("give the view's full dotted path, or remove the setting (default django.views.csrf.csrf_failure)");
@@ -86,7 +86,7 @@ pub fn check_e101(ctx: &Context, out: &mut Vec<Finding>) {
             let shown = v.value.as_str().unwrap_or("(not a string)");
             let f = E101
                 .finding(
-                    Label::new(at(&v), "not callable as view(request, reason=...)"),
+                    setting_label(&v, "not callable as view(request, reason=...)"),
                     format!("The CSRF failure view '{shown}' does not take the correct number of arguments."),
                 )
                 .help("define the view as `def view(request, reason=\"\")`");

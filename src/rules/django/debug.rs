@@ -1,8 +1,8 @@
 use crate::declare_rule;
-use crate::diagnostic::{Finding, Label};
+use crate::diagnostic::Finding;
 use crate::rules::{Context, FindingExt};
 
-use super::{at, push_django};
+use super::{push_django, setting_label};
 
 declare_rule! {
     /// ## What it checks
@@ -41,7 +41,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             };
             let f = META
                 .finding(
-                    Label::new(at(&d), label),
+                    setting_label(&d, label),
                     "You should not have DEBUG set to True in deployment.",
                 )
                 .help("set DEBUG = False in production");

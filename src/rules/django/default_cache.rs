@@ -1,8 +1,8 @@
 use crate::declare_rule;
-use crate::diagnostic::{Finding, Label};
+use crate::diagnostic::Finding;
 use crate::rules::{Context, FindingExt};
 
-use super::{at, push_django};
+use super::{push_django, setting_label};
 
 declare_rule! {
     /// ## What it checks
@@ -37,7 +37,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         if c.value.get("default").is_none() {
             let f = META
                 .finding(
-                    Label::new(at(&c), "no 'default' here"),
+                    setting_label(&c, "no 'default' here"),
                     "You must define a 'default' cache in your CACHES setting.",
                 )
                 .help("name the main cache 'default'");

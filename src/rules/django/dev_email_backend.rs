@@ -1,9 +1,9 @@
 use crate::declare_rule;
-use crate::diagnostic::{Finding, Label};
+use crate::diagnostic::Finding;
 use crate::rules::{Context, FindingExt};
 
-use super::at;
 use super::mail_backend::DEV_BACKENDS;
+use super::setting_label;
 
 declare_rule! {
     /// ## What it checks
@@ -38,7 +38,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             if DEV_BACKENDS.contains(&text) {
                 out.push(
                     META.finding(
-                        Label::new(at(&b), "never delivers"),
+                        setting_label(&b, "never delivers"),
                         format!("EMAIL_BACKEND is {text}: no mail leaves the server"),
                     )
                     .help("use the SMTP backend (Django's default) or a provider's backend in production"),

@@ -1,8 +1,8 @@
 use crate::declare_rule;
-use crate::diagnostic::{Finding, Label};
+use crate::diagnostic::Finding;
 use crate::rules::{Context, FindingExt};
 
-use super::{at, push_django, SECURITY_MW};
+use super::{push_django, setting_label, SECURITY_MW};
 
 declare_rule! {
     /// ## What it checks
@@ -38,10 +38,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         {
             let f = META
                 .finding(
-                    Label::new(at(&h.preload), "not True"),
+                    setting_label(&h.preload, "not True"),
                     "You have not set the SECURE_HSTS_PRELOAD setting to True. Without this, your site cannot be submitted to the browser preload list.",
                 )
-                .related(Label::new(at(&h.seconds), "HSTS is on"))
+                .related(setting_label(&h.seconds, "HSTS is on"))
                 .help("set SECURE_HSTS_PRELOAD = True if the site is to join the browsers' preload list");
             push_django(s, f, out);
         }

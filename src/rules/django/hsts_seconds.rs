@@ -1,8 +1,8 @@
 use crate::declare_rule;
-use crate::diagnostic::{Finding, Label};
+use crate::diagnostic::Finding;
 use crate::rules::{Context, FindingExt};
 
-use super::{at, push_django, SECURITY_MW};
+use super::{push_django, setting_label, SECURITY_MW};
 
 declare_rule! {
     /// ## What it checks
@@ -37,7 +37,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         if s.has_middleware(SECURITY_MW) && seconds.value.truthy() == Some(false) {
             let f = META
                 .finding(
-                    Label::new(at(&seconds), "no HSTS"),
+                    setting_label(&seconds, "no HSTS"),
                     "You have not set a value for the SECURE_HSTS_SECONDS setting.",
                 )
                 .help("if the entire site is served only over HTTPS, set SECURE_HSTS_SECONDS (read Django's HSTS documentation first: it cannot be undone for its duration)");

@@ -1,8 +1,8 @@
 use crate::declare_rule;
-use crate::diagnostic::{Finding, Label};
+use crate::diagnostic::Finding;
 use crate::rules::{Context, FindingExt};
 
-use super::{at, push_django, SECURITY_MW};
+use super::{push_django, setting_label, SECURITY_MW};
 
 declare_rule! {
     /// ## What it checks
@@ -38,10 +38,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         {
             let f = META
                 .finding(
-                    Label::new(at(&h.include_subdomains), "not True"),
+                    setting_label(&h.include_subdomains, "not True"),
                     "You have not set the SECURE_HSTS_INCLUDE_SUBDOMAINS setting to True.",
                 )
-                .related(Label::new(at(&h.seconds), "HSTS is on"))
+                .related(setting_label(&h.seconds, "HSTS is on"))
                 .help("set SECURE_HSTS_INCLUDE_SUBDOMAINS = True once every subdomain is served only over HTTPS");
             push_django(s, f, out);
         }

@@ -1,8 +1,8 @@
 use crate::declare_rule;
-use crate::diagnostic::{Finding, Label};
+use crate::diagnostic::Finding;
 use crate::rules::{Context, FindingExt};
 
-use super::at;
+use super::setting_label;
 
 declare_rule! {
     /// ## What it checks
@@ -36,7 +36,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         if l.value.truthy() == Some(false) && s.get("LOGGING").is_some() {
             out.push(
                 META.finding(
-                    Label::new(at(&l), "Django's default logging only"),
+                    setting_label(&l, "Django's default logging only"),
                     "LOGGING is empty: with DEBUG off, errors are only mailed to ADMINS, never logged",
                 )
                 .help("configure a handler for the `django` logger (console or file) at WARNING or above"),

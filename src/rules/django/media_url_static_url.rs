@@ -1,8 +1,8 @@
 use crate::declare_rule;
-use crate::diagnostic::{Finding, Label};
+use crate::diagnostic::Finding;
 use crate::rules::{Context, FindingExt};
 
-use super::at;
+use super::setting_label;
 
 declare_rule! {
     /// ## What it checks
@@ -39,10 +39,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         if su == mu {
             out.push(
                 META.finding(
-                    Label::new(at(&me), format!("`{mu}` for uploads")),
+                    setting_label(&me, format!("`{mu}` for uploads")),
                     format!("MEDIA_URL and STATIC_URL are both `{su}`: Django refuses this when static files are first used"),
                 )
-                .related(Label::new(at(&st), "STATIC_URL"))
+                .related(setting_label(&st, "STATIC_URL"))
                 .help("serve uploads under their own prefix, e.g. MEDIA_URL = \"/media/\""),
             );
         }

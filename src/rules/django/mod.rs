@@ -61,8 +61,8 @@ mod url_slash;
 mod xframe_deny;
 mod xframe_middleware;
 
-use crate::diagnostic::{Finding, Severity};
-use crate::model::settings::{Setting, Settings, DEFAULTS_VERSION};
+use crate::diagnostic::{Finding, Label, Severity};
+use crate::model::settings::{Origin, Setting, Settings, DEFAULTS_VERSION};
 use crate::source::Span;
 
 use super::{Rule, RuleMeta};
@@ -302,5 +302,23 @@ pub(crate) fn is_remote_host(host: &str) -> bool {
     match h.parse::<std::net::IpAddr>() {
         Ok(ip) => !ip.is_loopback(),
         Err(_) => true,
+    }
+}
+
+/// A label on a setting: on its entry when read; at the anchor, saying that Django's default
+/// applies, when the file does not set it.
+pub(crate) fn setting_label(setting: &Setting<'_>, message: impl Into<String>) -> Label {
+    let message = message.into();
+    let span = at(setting);
+    match setting.origin {
+        Origin::File => Label::new(span, message),
+        Origin::Default => Label::new(
+            span,
+            format!(
+                "{} is not set, and Django's default applies: {message}",
+                setting.name
+            ),
+        ),
+        Origin::Absent => Label::new(span, format!("{} is not defined: {message}", setting.name)),
     }
 }

@@ -1,8 +1,8 @@
 use crate::declare_rule;
-use crate::diagnostic::{Finding, Label};
+use crate::diagnostic::Finding;
 use crate::rules::{Context, FindingExt};
 
-use super::{at, push_django, release, SECURITY_MW};
+use super::{push_django, release, setting_label, SECURITY_MW};
 
 declare_rule! {
     /// ## What it checks
@@ -59,7 +59,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             };
             let f = META
                 .finding(
-                    Label::new(at(&v), label),
+                    setting_label(&v, label),
                     "You have set the SECURE_REFERRER_POLICY setting to an invalid value.",
                 )
                 .help(format!("Valid values are: {}.", VALID.join(", ")));

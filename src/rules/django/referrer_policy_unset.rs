@@ -1,8 +1,8 @@
 use crate::declare_rule;
-use crate::diagnostic::{Finding, Label};
+use crate::diagnostic::Finding;
 use crate::rules::{Context, FindingExt};
 
-use super::{at, push_django, release, SECURITY_MW};
+use super::{push_django, release, setting_label, SECURITY_MW};
 
 declare_rule! {
     /// ## What it checks
@@ -35,7 +35,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         if release(s) >= (3, 0) && s.has_middleware(SECURITY_MW) && v.value.is_none() {
             let f = META
                 .finding(
-                    Label::new(at(&v), "no Referrer-Policy header"),
+                    setting_label(&v, "no Referrer-Policy header"),
                     "You have not set the SECURE_REFERRER_POLICY setting. Without this, your site will not send a Referrer-Policy header.",
                 )
                 .help("set SECURE_REFERRER_POLICY = \"same-origin\" (Django's default)");

@@ -1,8 +1,8 @@
 use crate::declare_rule;
-use crate::diagnostic::{Finding, Label};
+use crate::diagnostic::Finding;
 use crate::rules::{Context, FindingExt};
 
-use super::{at, path_relation};
+use super::{path_relation, setting_label};
 
 declare_rule! {
     /// ## What it checks
@@ -48,10 +48,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             };
             out.push(
                 META.finding(
-                    Label::new(at(&me), what),
+                    setting_label(&me, what),
                     format!("{what}: uploads and collected static files share a tree"),
                 )
-                .related(Label::new(at(&st), "STATIC_ROOT"))
+                .related(setting_label(&st, "STATIC_ROOT"))
                 .help("give STATIC_ROOT and MEDIA_ROOT separate sibling directories"),
             );
         }

@@ -6,7 +6,7 @@ use crate::diagnostic::{Finding, Label};
 use crate::model::settings::Settings;
 use crate::rules::{Context, FindingExt, RuleMeta};
 
-use super::{at, middleware_span, push_django, SESSION_APP, SESSION_MW};
+use super::{at, middleware_span, push_django, setting_label, SESSION_APP, SESSION_MW};
 
 declare_rule! {
     /// ## What it checks
@@ -104,7 +104,7 @@ fn one(s: &Settings, out: &mut Vec<Finding>, meta: &'static RuleMeta, want: (boo
     }
     let mut f = meta
         .finding(
-            Label::new(at(&flag), "not True"),
+            setting_label(&flag, "not True"),
             "SESSION_COOKIE_HTTPONLY is not set to True. Using an HttpOnly session cookie makes it more difficult for cross-site scripting attacks to hijack user sessions.",
         )
         .help("set SESSION_COOKIE_HTTPONLY = True");

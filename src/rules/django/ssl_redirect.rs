@@ -1,8 +1,8 @@
 use crate::declare_rule;
-use crate::diagnostic::{Finding, Label};
+use crate::diagnostic::Finding;
 use crate::rules::{Context, FindingExt};
 
-use super::{at, push_django, SECURITY_MW};
+use super::{push_django, setting_label, SECURITY_MW};
 
 declare_rule! {
     /// ## What it checks
@@ -36,7 +36,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         if s.has_middleware(SECURITY_MW) && !v.value.is_true() {
             let f = META
                 .finding(
-                    Label::new(at(&v), "not True"),
+                    setting_label(&v, "not True"),
                     "Your SECURE_SSL_REDIRECT setting is not set to True.",
                 )
                 .help("set SECURE_SSL_REDIRECT = True, or configure the load balancer or reverse proxy to redirect all connections to HTTPS");

@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::diagnostic::{Finding, Label};
 use crate::rules::{Context, FindingExt};
 
-use super::at;
+use super::setting_label;
 
 declare_rule! {
     /// ## What it checks
@@ -64,7 +64,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         if root.value.truthy() == Some(false) {
             out.push(
                 META.finding(
-                    Label::new(at(&root), "not set"),
+                    setting_label(&root, "not set"),
                     "STATIC_ROOT is not set: collectstatic cannot run and nothing serves static files with DEBUG off",
                 )
                 .related(Label::new(app.span, "static files are used"))

@@ -1,8 +1,8 @@
 use crate::declare_rule;
-use crate::diagnostic::{Finding, Label};
+use crate::diagnostic::Finding;
 use crate::rules::{Context, FindingExt};
 
-use super::{at, push_django};
+use super::{push_django, setting_label};
 
 declare_rule! {
     /// ## What it checks
@@ -38,7 +38,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             if !url.is_empty() && !url.ends_with('/') {
                 let f = META
                     .finding(
-                        Label::new(at(&setting), "no trailing slash"),
+                        setting_label(&setting, "no trailing slash"),
                         format!("The {} setting must end with a slash.", setting.name),
                     )
                     .help(format!("write `{url}/`"));

@@ -1,9 +1,9 @@
 use crate::declare_rule;
-use crate::diagnostic::{Finding, Label};
+use crate::diagnostic::Finding;
 use crate::rules::{Context, FindingExt};
 use crate::syntax::django::Kind;
 
-use super::{at, push_django, XFRAME_MW};
+use super::{push_django, setting_label, XFRAME_MW};
 
 declare_rule! {
     /// ## What it checks
@@ -43,7 +43,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         if s.has_middleware(XFRAME_MW) && !deny {
             let f = META
                 .finding(
-                    Label::new(at(&v), "not 'DENY'"),
+                    setting_label(&v, "not 'DENY'"),
                     "You have 'django.middleware.clickjacking.XFrameOptionsMiddleware' in your MIDDLEWARE, but X_FRAME_OPTIONS is not set to 'DENY'.",
                 )
                 .help("set X_FRAME_OPTIONS = \"DENY\" unless the site must frame its own pages");
