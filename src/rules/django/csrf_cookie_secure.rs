@@ -1,8 +1,8 @@
 use crate::declare_rule;
-use crate::diagnostic::{Finding, Label};
+use crate::diagnostic::Finding;
 use crate::rules::{Context, FindingExt};
 
-use super::{middleware_span, push_django, setting_label, CSRF_MW};
+use super::{push_django, setting_label, CSRF_MW};
 
 declare_rule! {
     /// ## What it checks
@@ -41,7 +41,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     setting_label(&c.csrf_secure, "not True"),
                     "You have 'django.middleware.csrf.CsrfViewMiddleware' in your MIDDLEWARE, but you have not set CSRF_COOKIE_SECURE to True.",
                 )
-                .related(Label::new(middleware_span(s), "CsrfViewMiddleware is used"))
+                .related(setting_label(&s.middleware(), "CsrfViewMiddleware is used"))
                 .help("set CSRF_COOKIE_SECURE = True");
             push_django(s, f, out);
         }

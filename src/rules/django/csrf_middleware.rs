@@ -1,8 +1,8 @@
 use crate::declare_rule;
-use crate::diagnostic::{Finding, Label};
+use crate::diagnostic::Finding;
 use crate::rules::{Context, FindingExt};
 
-use super::{middleware_span, push_django, CSRF_MW};
+use super::{push_django, setting_label, CSRF_MW};
 
 declare_rule! {
     /// ## What it checks
@@ -33,7 +33,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         if !s.has_middleware(CSRF_MW) {
             let f = META
                 .finding(
-                    Label::new(middleware_span(s), "CsrfViewMiddleware is not listed here"),
+                    setting_label(&s.middleware(), "CsrfViewMiddleware is not listed here"),
                     "You don't appear to be using Django's built-in cross-site request forgery protection via the middleware ('django.middleware.csrf.CsrfViewMiddleware' is not in your MIDDLEWARE).",
                 )
                 .help("add \"django.middleware.csrf.CsrfViewMiddleware\" to MIDDLEWARE");

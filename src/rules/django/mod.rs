@@ -166,11 +166,6 @@ pub(crate) fn at(setting: &Setting<'_>) -> Span {
     setting.entry_span()
 }
 
-/// Where to point about `MIDDLEWARE`.
-pub(crate) fn middleware_span(s: &Settings) -> Span {
-    at(&s.middleware())
-}
-
 /// Pushes a finding carrying a Django id; an id the settings silence becomes info.
 pub(crate) fn push_django(s: &Settings, mut f: Finding, out: &mut Vec<Finding>) {
     if let Some(t) = s

@@ -1,8 +1,8 @@
 use crate::declare_rule;
-use crate::diagnostic::{Finding, Label};
+use crate::diagnostic::Finding;
 use crate::rules::{Context, FindingExt};
 
-use super::{middleware_span, push_django, SECURITY_MW};
+use super::{push_django, setting_label, SECURITY_MW};
 
 declare_rule! {
     /// ## What it checks
@@ -35,7 +35,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         if !s.has_middleware(SECURITY_MW) {
             let f = META
                 .finding(
-                    Label::new(middleware_span(s), "SecurityMiddleware is not listed here"),
+                    setting_label(&s.middleware(), "SecurityMiddleware is not listed here"),
                     "You do not have 'django.middleware.security.SecurityMiddleware' in your MIDDLEWARE so the SECURE_HSTS_SECONDS, SECURE_CONTENT_TYPE_NOSNIFF, SECURE_REFERRER_POLICY, SECURE_CROSS_ORIGIN_OPENER_POLICY, and SECURE_SSL_REDIRECT settings will have no effect.",
                 )
                 .help("add \"django.middleware.security.SecurityMiddleware\" at the top of MIDDLEWARE");

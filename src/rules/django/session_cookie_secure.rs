@@ -6,7 +6,7 @@ use crate::diagnostic::{Finding, Label};
 use crate::model::settings::Settings;
 use crate::rules::{Context, FindingExt, RuleMeta};
 
-use super::{at, middleware_span, push_django, setting_label, SESSION_APP, SESSION_MW};
+use super::{at, push_django, setting_label, SESSION_APP, SESSION_MW};
 
 declare_rule! {
     /// ## What it checks
@@ -115,7 +115,7 @@ fn one(s: &Settings, out: &mut Vec<Finding>, meta: &'static RuleMeta, want: (boo
         ));
     }
     if mw {
-        f = f.related(Label::new(middleware_span(s), "SessionMiddleware is used"));
+        f = f.related(setting_label(&s.middleware(), "SessionMiddleware is used"));
     }
     push_django(s, f, out);
 }

@@ -1,8 +1,8 @@
 use crate::declare_rule;
-use crate::diagnostic::{Finding, Label};
+use crate::diagnostic::Finding;
 use crate::rules::{Context, FindingExt};
 
-use super::{middleware_span, push_django, XFRAME_MW};
+use super::{push_django, setting_label, XFRAME_MW};
 
 declare_rule! {
     /// ## What it checks
@@ -33,7 +33,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         if !s.has_middleware(XFRAME_MW) {
             let f = META
                 .finding(
-                    Label::new(middleware_span(s), "XFrameOptionsMiddleware is not listed here"),
+                    setting_label(&s.middleware(), "XFrameOptionsMiddleware is not listed here"),
                     "You do not have 'django.middleware.clickjacking.XFrameOptionsMiddleware' in your MIDDLEWARE, so your pages will not be served with an 'x-frame-options' header.",
                 )
                 .help("add \"django.middleware.clickjacking.XFrameOptionsMiddleware\" to MIDDLEWARE");
