@@ -271,6 +271,24 @@ fn matrix() -> Vec<Case> {
         hard("media-url-relative-no-slash", "MEDIA_URL = 'media'\n"),
         hard("static-url-cdn-no-slash", "STATIC_URL = 'https://cdn.example.com/s'\n"),
         hard("media-url-empty", "MEDIA_URL = ''\n"),
+        // Static files.
+        hard("staticfiles-dirs-string", "STATICFILES_DIRS = str(BASE_DIR / 'assets')\n"),
+        hard(
+            "staticfiles-dirs-contain-root",
+            "STATICFILES_DIRS = [BASE_DIR / 'assets', str(BASE_DIR / 'static') + '/']\n",
+        ),
+        hard(
+            "staticfiles-prefix-slash",
+            "STATICFILES_DIRS = [('vendor/', BASE_DIR / 'assets2'), ('ok', BASE_DIR / 'assets')]\n",
+        ),
+        hard(
+            "staticfiles-root-without-filesystem-finder",
+            "STATICFILES_FINDERS = ['django.contrib.staticfiles.finders.AppDirectoriesFinder']\nSTATICFILES_DIRS = [BASE_DIR / 'static']\n",
+        ),
+        hard(
+            "storages-without-staticfiles",
+            "STORAGES = {'default': {'BACKEND': 'django.core.files.storage.FileSystemStorage'}}\n",
+        ),
         // Silencing, environment, many at once.
         case(
             "silenced",
@@ -398,7 +416,7 @@ fn check_deploy_ids_equal_djangos() {
     let root = dir.path();
     let pkg = root.join("mysite");
     std::fs::create_dir_all(&pkg).unwrap();
-    for d in ["assets", "assets2"] {
+    for d in ["assets", "assets2", "static"] {
         std::fs::create_dir_all(root.join(d)).unwrap();
     }
     std::fs::write(pkg.join("__init__.py"), "").unwrap();
@@ -535,6 +553,10 @@ fn check_deploy_ids_equal_djangos() {
         "4_0.E001",
         "async.E001",
         "urls.E006",
+        "staticfiles.E001",
+        "staticfiles.E002",
+        "staticfiles.E003",
+        "staticfiles.E005",
     ];
     let missing: Vec<_> = expected.iter().filter(|e| !seen.contains(**e)).collect();
     assert!(missing.is_empty(), "the matrix never raises {missing:?}");

@@ -4,8 +4,8 @@
 //! - **Django's own checks**, reproduced exactly: every check `manage.py check --deploy` runs
 //!   that looks at settings (`security.W001` … `security.W025`, `caches.W002`, `async.E001`,
 //!   `mail.E001`) and the ordinary checks such a run includes that settings alone decide
-//!   (`4_0.E001`, `caches.E001`, `caches.W003`, `urls.E006`, `security.E026`, `security.E101` and
-//!   `security.E102`).
+//!   (`4_0.E001`, `caches.E001`, `caches.W003`, `urls.E006`, `staticfiles.E001`–`E003`, `E005`,
+//!   `security.E026`, `security.E101` and `security.E102`).
 //!   They carry Django's id and severity, apply Django's exact conditions (string membership of
 //!   middleware and apps, `is True` against truthiness, the `django-insecure-` prefix), and are
 //!   gated on the Django release the settings come from ([`release`]). An id listed in
@@ -56,6 +56,8 @@ mod session_cookie_httponly;
 mod session_cookie_secure;
 mod ssl_redirect;
 mod static_root_unset;
+mod staticfiles_dirs;
+mod staticfiles_storage;
 mod string_values;
 mod url_slash;
 mod xframe_deny;
@@ -115,6 +117,10 @@ pub fn rules() -> Vec<Rule> {
         async_unsafe,
         mail_backend,
         url_slash,
+        staticfiles_dirs::E001 / check_e001,
+        staticfiles_dirs::E002 / check_e002,
+        staticfiles_dirs::E003 / check_e003,
+        staticfiles_storage,
         // Beyond Django.
         allowed_hosts_dead,
         allowed_hosts_wildcard,
