@@ -614,3 +614,124 @@ fn every_rule_has_a_positive_and_a_negative_fixture() {
         );
     }
 }
+
+/// Django's own tests of these checks (`tests/check_framework/test_security.py`, 6.1.3; the
+/// table in ../shared/reference/django.md §2.2), row by row: each test's minimal settings over
+/// Django's defaults, and the ids that test expects from the one check it calls.
+#[test]
+fn djangos_own_test_cases() {
+    const SEC: &str = "django.middleware.security.SecurityMiddleware";
+    const XF: &str = "django.middleware.clickjacking.XFrameOptionsMiddleware";
+    const CSRF: &str = "django.middleware.csrf.CsrfViewMiddleware";
+    const SES: &str = "django.contrib.sessions.middleware.SessionMiddleware";
+    const APP: &str = "django.contrib.sessions";
+    const GOOD: &str = "abcdefghijklmnopqrstuvwxabcdefghijklmnopqrstuvwxab";
+    let only = |text: &str, family: &[&str]| -> Vec<String> {
+        let mut got: Vec<String> = findings(text)
+            .into_iter()
+            .map(|(i, _)| i)
+            .filter(|i| family.contains(&i.as_str()))
+            .collect();
+        got.sort();
+        got
+    };
+    let session_secure = ["security.W010", "security.W011", "security.W012"];
+    let session_httponly = ["security.W013", "security.W014", "security.W015"];
+    let rows: Vec<(String, &[&str], &[&str])> = vec![
+        // CheckSessionCookieSecureTest / CheckSessionCookieHttpOnlyTest
+        (format!("SESSION_COOKIE_SECURE: false\nINSTALLED_APPS: [{APP}]\nMIDDLEWARE: []\n"), &session_secure, &["security.W010"]),
+        (format!("SESSION_COOKIE_SECURE: '1'\nINSTALLED_APPS: [{APP}]\nMIDDLEWARE: []\n"), &session_secure, &["security.W010"]),
+        (format!("SESSION_COOKIE_SECURE: false\nINSTALLED_APPS: []\nMIDDLEWARE: [{SES}]\n"), &session_secure, &["security.W011"]),
+        (format!("SESSION_COOKIE_SECURE: false\nINSTALLED_APPS: [{APP}]\nMIDDLEWARE: [{SES}]\n"), &session_secure, &["security.W012"]),
+        (format!("SESSION_COOKIE_SECURE: true\nINSTALLED_APPS: [{APP}]\nMIDDLEWARE: [{SES}]\n"), &session_secure, &[]),
+        (format!("SESSION_COOKIE_HTTPONLY: false\nINSTALLED_APPS: [{APP}]\nMIDDLEWARE: []\n"), &session_httponly, &["security.W013"]),
+        (format!("SESSION_COOKIE_HTTPONLY: '1'\nINSTALLED_APPS: [{APP}]\nMIDDLEWARE: []\n"), &session_httponly, &["security.W013"]),
+        (format!("SESSION_COOKIE_HTTPONLY: false\nINSTALLED_APPS: []\nMIDDLEWARE: [{SES}]\n"), &session_httponly, &["security.W014"]),
+        (format!("SESSION_COOKIE_HTTPONLY: false\nINSTALLED_APPS: [{APP}]\nMIDDLEWARE: [{SES}]\n"), &session_httponly, &["security.W015"]),
+        (format!("SESSION_COOKIE_HTTPONLY: true\nINSTALLED_APPS: [{APP}]\nMIDDLEWARE: [{SES}]\n"), &session_httponly, &[]),
+        // CheckCSRFMiddlewareTest / CheckCSRFCookieSecureTest
+        ("MIDDLEWARE: []\n".into(), &["security.W003"], &["security.W003"]),
+        (format!("MIDDLEWARE: [{CSRF}]\n"), &["security.W003"], &[]),
+        (format!("MIDDLEWARE: [{CSRF}]\nCSRF_COOKIE_SECURE: false\n"), &["security.W016"], &["security.W016"]),
+        (format!("MIDDLEWARE: [{CSRF}]\nCSRF_COOKIE_SECURE: '1'\n"), &["security.W016"], &["security.W016"]),
+        (format!("MIDDLEWARE: [{CSRF}]\nCSRF_USE_SESSIONS: true\nCSRF_COOKIE_SECURE: false\n"), &["security.W016"], &[]),
+        ("MIDDLEWARE: []\nCSRF_COOKIE_SECURE: false\n".into(), &["security.W016"], &[]),
+        (format!("MIDDLEWARE: [{CSRF}]\nCSRF_COOKIE_SECURE: true\n"), &["security.W016"], &[]),
+        // CheckSecurityMiddlewareTest, Strict-Transport-Security tests
+        ("MIDDLEWARE: []\n".into(), &["security.W001"], &["security.W001"]),
+        (format!("MIDDLEWARE: [{SEC}]\n"), &["security.W001"], &[]),
+        (format!("MIDDLEWARE: [{SEC}]\nSECURE_HSTS_SECONDS: 0\n"), &["security.W004"], &["security.W004"]),
+        ("MIDDLEWARE: []\nSECURE_HSTS_SECONDS: 0\n".into(), &["security.W004"], &[]),
+        (format!("MIDDLEWARE: [{SEC}]\nSECURE_HSTS_SECONDS: 3600\n"), &["security.W004"], &[]),
+        (format!("MIDDLEWARE: [{SEC}]\nSECURE_HSTS_INCLUDE_SUBDOMAINS: false\nSECURE_HSTS_SECONDS: 3600\n"), &["security.W005"], &["security.W005"]),
+        ("MIDDLEWARE: []\nSECURE_HSTS_INCLUDE_SUBDOMAINS: false\nSECURE_HSTS_SECONDS: 3600\n".into(), &["security.W005"], &[]),
+        (format!("MIDDLEWARE: [{SEC}]\nSECURE_HSTS_INCLUDE_SUBDOMAINS: false\nSECURE_HSTS_SECONDS: null\n"), &["security.W005"], &[]),
+        (format!("MIDDLEWARE: [{SEC}]\nSECURE_HSTS_INCLUDE_SUBDOMAINS: true\nSECURE_HSTS_SECONDS: 3600\n"), &["security.W005"], &[]),
+        (format!("MIDDLEWARE: [{SEC}]\nSECURE_HSTS_PRELOAD: false\nSECURE_HSTS_SECONDS: 3600\n"), &["security.W021"], &["security.W021"]),
+        ("MIDDLEWARE: []\nSECURE_HSTS_PRELOAD: false\nSECURE_HSTS_SECONDS: 3600\n".into(), &["security.W021"], &[]),
+        (format!("MIDDLEWARE: [{SEC}]\nSECURE_HSTS_PRELOAD: false\nSECURE_HSTS_SECONDS: null\n"), &["security.W021"], &[]),
+        (format!("MIDDLEWARE: [{SEC}]\nSECURE_HSTS_PRELOAD: true\nSECURE_HSTS_SECONDS: 3600\n"), &["security.W021"], &[]),
+        // X-Frame-Options, nosniff, SSL redirect
+        ("MIDDLEWARE: []\n".into(), &["security.W002"], &["security.W002"]),
+        (format!("MIDDLEWARE: [{XF}]\n"), &["security.W002"], &[]),
+        (format!("MIDDLEWARE: [{XF}]\nX_FRAME_OPTIONS: SAMEORIGIN\n"), &["security.W019"], &["security.W019"]),
+        ("MIDDLEWARE: []\nX_FRAME_OPTIONS: SAMEORIGIN\n".into(), &["security.W019"], &[]),
+        (format!("MIDDLEWARE: [{XF}]\nX_FRAME_OPTIONS: DENY\n"), &["security.W019"], &[]),
+        (format!("MIDDLEWARE: [{SEC}]\nSECURE_CONTENT_TYPE_NOSNIFF: false\n"), &["security.W006"], &["security.W006"]),
+        ("MIDDLEWARE: []\nSECURE_CONTENT_TYPE_NOSNIFF: false\n".into(), &["security.W006"], &[]),
+        (format!("MIDDLEWARE: [{SEC}]\nSECURE_CONTENT_TYPE_NOSNIFF: true\n"), &["security.W006"], &[]),
+        (format!("MIDDLEWARE: [{SEC}]\nSECURE_SSL_REDIRECT: false\n"), &["security.W008"], &["security.W008"]),
+        ("MIDDLEWARE: []\nSECURE_SSL_REDIRECT: false\n".into(), &["security.W008"], &[]),
+        (format!("MIDDLEWARE: [{SEC}]\nSECURE_SSL_REDIRECT: true\n"), &["security.W008"], &[]),
+        // CheckSecretKeyTest
+        (format!("SECRET_KEY: {GOOD}\n"), &["security.W009"], &[]),
+        ("SECRET_KEY: ''\n".into(), &["security.W009"], &["security.W009"]),
+        ("DEBUG: false\n".into(), &["security.W009"], &["security.W009"]),
+        ("SECRET_KEY: null\n".into(), &["security.W009"], &["security.W009"]),
+        (format!("SECRET_KEY: django-insecure-{GOOD}\n"), &["security.W009"], &["security.W009"]),
+        (format!("SECRET_KEY: {}\n", &GOOD[..49]), &["security.W009"], &["security.W009"]),
+        (format!("SECRET_KEY: {}\n", "abcd".repeat(20)), &["security.W009"], &["security.W009"]),
+        // CheckSecretKeyFallbacksTest
+        (format!("SECRET_KEY_FALLBACKS: [{GOOD}]\n"), &["security.W025"], &[]),
+        (format!("SECRET_KEY_FALLBACKS: [django-insecure-{GOOD}]\n"), &["security.W025"], &["security.W025"]),
+        (format!("SECRET_KEY_FALLBACKS: [{}]\n", &GOOD[..49]), &["security.W025"], &["security.W025"]),
+        (format!("SECRET_KEY_FALLBACKS: [{}]\n", "abcd".repeat(20)), &["security.W025"], &["security.W025"]),
+        (format!("SECRET_KEY_FALLBACKS: [{GOOD}, badkey]\n"), &["security.W025"], &["security.W025"]),
+        (format!("SECRET_KEY_FALLBACKS: [{GOOD}, badkey1, badkey2]\n"), &["security.W025"], &["security.W025", "security.W025"]),
+        // CheckDebugTest, CheckAllowedHostsTest
+        ("DEBUG: true\n".into(), &["security.W018"], &["security.W018"]),
+        ("DEBUG: false\n".into(), &["security.W018"], &[]),
+        ("ALLOWED_HOSTS: []\n".into(), &["security.W020"], &["security.W020"]),
+        ("ALLOWED_HOSTS: [.example.com]\n".into(), &["security.W020"], &[]),
+        // CheckReferrerPolicyTest
+        (format!("MIDDLEWARE: [{SEC}]\nSECURE_REFERRER_POLICY: null\n"), &["security.W022"], &["security.W022"]),
+        ("MIDDLEWARE: []\nSECURE_REFERRER_POLICY: null\n".into(), &["security.W022"], &[]),
+        (format!("MIDDLEWARE: [{SEC}]\nSECURE_REFERRER_POLICY: strict-origin\n"), &["security.W022", "security.E023"], &[]),
+        (format!("MIDDLEWARE: [{SEC}]\nSECURE_REFERRER_POLICY: 'strict-origin,origin'\n"), &["security.W022", "security.E023"], &[]),
+        (format!("MIDDLEWARE: [{SEC}]\nSECURE_REFERRER_POLICY: 'strict-origin, origin'\n"), &["security.W022", "security.E023"], &[]),
+        (format!("MIDDLEWARE: [{SEC}]\nSECURE_REFERRER_POLICY: [strict-origin, origin]\n"), &["security.W022", "security.E023"], &[]),
+        (format!("MIDDLEWARE: [{SEC}]\nSECURE_REFERRER_POLICY: invalid-value\n"), &["security.E023"], &["security.E023"]),
+        // CSRFFailureViewTest (import_error)
+        ("CSRF_FAILURE_VIEW: ''\n".into(), &["security.E102"], &["security.E102"]),
+        // CheckCrossOriginOpenerPolicyTest
+        (format!("MIDDLEWARE: [{SEC}]\nSECURE_CROSS_ORIGIN_OPENER_POLICY: null\n"), &["security.E024"], &[]),
+        (format!("MIDDLEWARE: [{SEC}]\nSECURE_CROSS_ORIGIN_OPENER_POLICY: same-origin\n"), &["security.E024"], &[]),
+        (format!("MIDDLEWARE: [{SEC}]\nSECURE_CROSS_ORIGIN_OPENER_POLICY: same-origin-allow-popups\n"), &["security.E024"], &[]),
+        (format!("MIDDLEWARE: [{SEC}]\nSECURE_CROSS_ORIGIN_OPENER_POLICY: unsafe-none\n"), &["security.E024"], &[]),
+        (format!("MIDDLEWARE: [{SEC}]\nSECURE_CROSS_ORIGIN_OPENER_POLICY: invalid-value\n"), &["security.E024"], &["security.E024"]),
+        // CheckSecureCSPTests (allowed and invalid values; 6.0+, given explicitly here)
+        ("SECURE_CSP: null\nSECURE_CSP_REPORT_ONLY: {}\n".into(), &["security.E026"], &[]),
+        ("SECURE_CSP: {key: value}\nSECURE_CSP_REPORT_ONLY: null\n".into(), &["security.E026"], &[]),
+        ("SECURE_CSP: false\n".into(), &["security.E026"], &["security.E026"]),
+        ("SECURE_CSP: 42\nSECURE_CSP_REPORT_ONLY: not-a-dict\n".into(), &["security.E026"], &["security.E026", "security.E026"]),
+        ("SECURE_CSP_REPORT_ONLY: [1, 2, 3, 4]\n".into(), &["security.E026"], &["security.E026"]),
+        ("SECURE_CSP: ''\n".into(), &["security.E026"], &["security.E026"]),
+    ];
+    for (text, family, want) in rows {
+        assert_eq!(only(&text, family), want.to_vec(), "{text}");
+    }
+    // CheckSecretKeyFallbacksTest.test_no_secret_key_fallbacks: the setting deleted (an export
+    // of a 4.1+ Django without it).
+    let export = r#"{"deploy_audit_export": 1, "django_version": "5.2.19", "settings": {"SECRET_KEY": {"length": 60, "unique_characters": 40, "insecure_prefix": false}}}"#;
+    assert_eq!(only(export, &["security.W025"]), ["security.W025"]);
+}
