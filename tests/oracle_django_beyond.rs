@@ -1,6 +1,6 @@
 #![cfg(feature = "oracle")]
 //! The findings Django does not make rest on claims about what Django does; the real Django
-//! 5.2.19 decides them here. Each settings module is exported with
+//! (5.2.19, pinned by CI; 6.1.3 by hand) decides them here. Each settings module is exported with
 //! `contrib/django/deploy_audit_export.py` and audited, and in the same process Django says:
 //!
 //! - DJ004: whether `STATIC_ROOT` and `MEDIA_ROOT` resolve to the same or nested directories;
@@ -21,7 +21,8 @@ use deploy_audit::rules::{self, Context};
 use deploy_audit::source::SourceMap;
 use deploy_audit::syntax::django;
 
-const DJANGO_VERSION: &str = "5.2.19";
+/// CI pins the first (.ci/oracle-requirements.txt); the second was run by hand (Python 3.12+).
+const DJANGO_VERSIONS: [&str; 2] = ["5.2.19", "6.1.3"];
 
 fn python() -> String {
     std::env::var("DEPLOY_AUDIT_PYTHON").unwrap_or_else(|_| "python3".into())
@@ -179,7 +180,11 @@ fn beyond_django_findings_match_what_django_does() {
         "Django is not importable by {} (set DEPLOY_AUDIT_PYTHON)",
         python()
     );
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), DJANGO_VERSION);
+    let version = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(
+        DJANGO_VERSIONS.contains(&version.as_str()),
+        "checked against Django {DJANGO_VERSIONS:?}, not {version}"
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();

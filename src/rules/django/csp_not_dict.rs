@@ -37,15 +37,22 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 continue;
             }
             let Some(v) = s.get(name) else { continue };
-            let ok = matches!(
-                v.value.kind,
-                Kind::None | Kind::Dict(_) | Kind::Opaque(_) | Kind::Call { .. }
-            );
+            let ok = match &v.value.kind {
+                Kind::None | Kind::Dict(_) | Kind::Opaque(_) => true,
+                // dict subclasses print as calls; `set()`, `frozenset()`, paths do not.
+                Kind::Call { func, .. } => {
+                    func.ends_with("OrderedDict") || func.ends_with("defaultdict")
+                }
+                _ => false,
+            };
             if !ok {
                 let f = META
                     .finding(
                         setting_label(&v, format!("a {}, not a dict", v.value.type_name())),
-                        format!("The Content Security Policy setting '{name}' must be a dictionary."),
+                        format!(
+                            "The Content Security Policy setting '{name}' must be a dictionary (got a {} instead).",
+                            v.value.type_name()
+                        ),
                     )
                     .help("give the policy as a dict of directives, e.g. {\"default-src\": [CSP.SELF]}");
                 push_django(s, f, out);

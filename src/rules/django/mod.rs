@@ -5,7 +5,7 @@
 //!   that looks at settings (`security.W001` … `security.W025`, `caches.W002`, `async.E001`,
 //!   `mail.E001`) and the ordinary checks such a run includes that settings alone decide
 //!   (`4_0.E001`, `caches.E001`, `caches.W003`, `urls.E006`, `staticfiles.E001`–`E003`, `E005`,
-//!   `security.E026`, `security.E101` and `security.E102`).
+//!   `security.E026`, `security.W027`, `mail.W001`, `security.E101` and `security.E102`).
 //!   They carry Django's id and severity, apply Django's exact conditions (string membership of
 //!   middleware and apps, `is True` against truthiness, the `django-insecure-` prefix), and are
 //!   gated on the Django release the settings come from ([`release`]). An id listed in
@@ -25,6 +25,7 @@ mod cache_relative_location;
 mod cached_loader;
 mod conn_max_age;
 mod coop_invalid;
+mod csp_nonce;
 mod csp_not_dict;
 mod csrf_cookie_secure;
 mod csrf_failure_view;
@@ -42,6 +43,7 @@ mod hsts_subdomains;
 mod locmem_cache;
 mod logging_empty;
 mod mail_backend;
+mod mailers_default;
 mod media_url_static_url;
 mod nosniff;
 mod public_service_address;
@@ -108,6 +110,7 @@ pub fn rules() -> Vec<Rule> {
         coop_invalid,
         secret_key_fallbacks,
         csp_not_dict,
+        csp_nonce,
         csrf_failure_view::E101 / check_e101,
         csrf_failure_view::E102 / check_e102,
         cache_location_exposed,
@@ -116,6 +119,7 @@ pub fn rules() -> Vec<Rule> {
         csrf_origin_scheme,
         async_unsafe,
         mail_backend,
+        mailers_default,
         url_slash,
         staticfiles_dirs::E001 / check_e001,
         staticfiles_dirs::E002 / check_e002,

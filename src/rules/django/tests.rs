@@ -556,6 +556,12 @@ const PER_RULE: &[(&str, &str, &str)] = &[
         "MAILERS: {other: {BACKEND: django.core.mail.backends.locmem.EmailBackend}}\n",
     ),
     ("urls.E006", "MEDIA_URL: media\n", "MEDIA_URL: media/\n"),
+    (
+        "security.W027",
+        "MIDDLEWARE: [django.middleware.csp.ContentSecurityPolicyMiddleware]\nSECURE_CSP: {script-src: [\"'self'\", <CSP_NONCE_SENTINEL>]}\n",
+        "MIDDLEWARE: [django.middleware.csp.ContentSecurityPolicyMiddleware]\nSECURE_CSP: {script-src: [\"'self'\", <CSP_NONCE_SENTINEL>]}\nTEMPLATES: [{BACKEND: django.template.backends.jinja2.Jinja2, OPTIONS: {context_processors: [django.template.context_processors.csp]}}]\n",
+    ),
+    ("mail.W001", "MAILERS: {}\n", "MAILERS: {default: {}}\n"),
     ("staticfiles.E001", "STATICFILES_DIRS: /srv/app/assets\n", "STATICFILES_DIRS: [/srv/app/assets]\n"),
     ("staticfiles.E002", "STATICFILES_DIRS: [/srv/app/assets, /srv/app/x/../static/]\n", "STATICFILES_DIRS: [/srv/app/static2]\n"),
     ("staticfiles.E003", "STATICFILES_DIRS: [[vendor/, /srv/app/vendor]]\n", "STATICFILES_DIRS: [[vendor, /srv/app/vendor]]\n"),
