@@ -1,6 +1,6 @@
 #![cfg(feature = "oracle")]
 //! The findings Django does not make rest on claims about what Django does; the real Django
-//! (5.2.19, pinned by CI; 6.1.3 by hand) decides them here. Each settings module is exported with
+//! (5.2.19, pinned by CI; 6.1.3 and 4.2.30 by hand) decides them here. Each settings module is exported with
 //! `contrib/django/deploy_audit_export.py` and audited, and in the same process Django says:
 //!
 //! - DJ004: whether `STATIC_ROOT` and `MEDIA_ROOT` resolve to the same or nested directories;
@@ -21,8 +21,9 @@ use deploy_audit::rules::{self, Context};
 use deploy_audit::source::SourceMap;
 use deploy_audit::syntax::django;
 
-/// CI pins the first (.ci/oracle-requirements.txt); the second was run by hand (Python 3.12+).
-const DJANGO_VERSIONS: [&str; 2] = ["5.2.19", "6.1.3"];
+/// CI pins the first (.ci/oracle-requirements.txt); the others were run by hand (6.1 needs
+/// Python 3.12+).
+const DJANGO_VERSIONS: [&str; 3] = ["5.2.19", "6.1.3", "4.2.30"];
 
 fn python() -> String {
     std::env::var("DEPLOY_AUDIT_PYTHON").unwrap_or_else(|_| "python3".into())

@@ -1,9 +1,9 @@
 #![cfg(feature = "oracle")]
 //! Differential test of the Django rules against the real Django **5.2.19** (the version
 //! `.ci/oracle-requirements.txt` pins; also run by hand under **6.1.3**, which needs Python
-//! 3.12+, with `DEPLOY_AUDIT_PYTHON` pointing at such a venv): a matrix of settings modules, each run through Django's
-//! own `manage.py check --deploy` (`call_command("check", deploy=True)`, ids read from its
-//! output) and through deploy-audit. deploy-audit reads each module the ways users give it: the
+//! 3.12+, and **4.2.30**, with `DEPLOY_AUDIT_PYTHON` pointing at such a venv): a matrix of
+//! settings modules, each run through Django's own `manage.py check --deploy`
+//! (`call_command("check", deploy=True)`, ids read from its output) and through deploy-audit. deploy-audit reads each module the ways users give it: the
 //! export of `contrib/django/deploy_audit_export.py` and `diffsettings --all` (secrets are real
 //! strings for Django; deploy-audit reduces them to facts on reading). The multisets of Django
 //! ids must be identical, case by case.
@@ -24,7 +24,7 @@ use deploy_audit::source::SourceMap;
 use deploy_audit::syntax::django;
 
 /// The Django releases this matrix was written against and is checked under: CI pins the first.
-const DJANGO_VERSIONS: [&str; 2] = ["5.2.19", "6.1.3"];
+const DJANGO_VERSIONS: [&str; 3] = ["5.2.19", "6.1.3", "4.2.30"];
 
 fn python() -> String {
     std::env::var("DEPLOY_AUDIT_PYTHON").unwrap_or_else(|_| "python3".into())
@@ -96,10 +96,11 @@ struct Case {
     async_unsafe: bool,
     /// Ids only the export can know (it runs the app's code; diffsettings prints settings).
     export_only: &'static [&'static str],
-    /// Settings that only newer Django releases read: diffsettings does not say which release
-    /// printed it, and deploy-audit takes a setting given explicitly as the sign of a release
-    /// that has it; under an older Django that guess is wrong, so only the export is compared.
-    newer_settings: bool,
+    /// The release from which Django reads what the case is about. diffsettings does not say
+    /// which release printed it, and deploy-audit then assumes 5.2 (its defaults table) or,
+    /// for settings only later releases have, a release that has them; under an older Django
+    /// that guess is wrong, so only the export (which names its release) is compared.
+    since: (u32, u32),
 }
 
 fn case(name: &'static str, lines: impl Into<String>) -> Case {
@@ -108,14 +109,14 @@ fn case(name: &'static str, lines: impl Into<String>) -> Case {
         lines: lines.into(),
         async_unsafe: false,
         export_only: &[],
-        newer_settings: false,
+        since: (0, 0),
     }
 }
 
-/// A case about settings of Django 6.x.
-fn newer(name: &'static str, lines: impl AsRef<str>) -> Case {
+/// A case about what Django reads only from release `since` on.
+fn newer(name: &'static str, since: (u32, u32), lines: impl AsRef<str>) -> Case {
     Case {
-        newer_settings: true,
+        since,
         ..hard(name, lines)
     }
 }
@@ -299,37 +300,44 @@ fn matrix() -> Vec<Case> {
             "staticfiles-root-without-filesystem-finder",
             "STATICFILES_FINDERS = ['django.contrib.staticfiles.finders.AppDirectoriesFinder']\nSTATICFILES_DIRS = [BASE_DIR / 'static']\n",
         ),
-        hard(
+        newer(
             "storages-without-staticfiles",
+            (5, 0),
             "STORAGES = {'default': {'BACKEND': 'django.core.files.storage.FileSystemStorage'}}\n",
         ),
         // Django 6.x: MAILERS (6.1) and the Content Security Policy (6.0, 6.1); older releases
         // ignore these settings. CSP.NONCE is written as its value, which it equals.
         newer(
             "mailers-console",
+            (6, 1),
             "MAILERS = {'default': {'BACKEND': 'django.core.mail.backends.console.EmailBackend'}}\n",
         ),
         newer(
             "mailers-smtp",
+            (6, 1),
             "MAILERS = {'default': {'BACKEND': 'django.core.mail.backends.smtp.EmailBackend'}}\n",
         ),
         newer(
             "mailers-no-default",
+            (6, 1),
             "MAILERS = {'bulk': {'BACKEND': 'django.core.mail.backends.smtp.EmailBackend'}}\n",
         ),
-        newer("mailers-empty", "MAILERS = {}\n"),
-        newer("csp-string", "SECURE_CSP = \"default-src 'self'\"\n"),
-        newer("csp-report-only-list", "SECURE_CSP_REPORT_ONLY = [1, 2]\nSECURE_CSP = None\n"),
+        newer("mailers-empty", (6, 1), "MAILERS = {}\n"),
+        newer("csp-string", (6, 0), "SECURE_CSP = \"default-src 'self'\"\n"),
+        newer("csp-report-only-list", (6, 0), "SECURE_CSP_REPORT_ONLY = [1, 2]\nSECURE_CSP = None\n"),
         newer(
             "csp-nonce-without-processor",
+            (6, 1),
             "MIDDLEWARE = MIDDLEWARE + ['django.middleware.csp.ContentSecurityPolicyMiddleware']\nSECURE_CSP = {'script-src': [\"'self'\", '<CSP_NONCE_SENTINEL>']}\n",
         ),
         newer(
             "csp-nonce-report-only-with-processor",
+            (6, 1),
             "MIDDLEWARE = MIDDLEWARE + ['django.middleware.csp.ContentSecurityPolicyMiddleware']\nSECURE_CSP_REPORT_ONLY = {'script-src': ['<CSP_NONCE_SENTINEL>']}\nTEMPLATES = [{**TEMPLATES[0], 'OPTIONS': {'context_processors': ['django.template.context_processors.csp']}}]\n",
         ),
         newer(
             "csp-nonce-without-middleware",
+            (6, 1),
             "SECURE_CSP = {'script-src': ['<CSP_NONCE_SENTINEL>']}\n",
         ),
         // Silencing, environment, many at once.
@@ -350,7 +358,7 @@ fn matrix() -> Vec<Case> {
         lines: HARD.to_string(),
         async_unsafe: true,
         export_only: &[],
-        newer_settings: false,
+        since: (0, 0),
     });
     m
 }
@@ -454,7 +462,11 @@ fn check_deploy_ids_equal_djangos() {
         DJANGO_VERSIONS.contains(&version.as_str()),
         "this matrix is checked against Django {DJANGO_VERSIONS:?} (CI pins the first in .ci/oracle-requirements.txt), not {version}"
     );
-    let v6 = version.starts_with("6.");
+    let release: (u32, u32) = {
+        let mut p = version.split('.').map(|x| x.parse().unwrap());
+        (p.next().unwrap(), p.next().unwrap())
+    };
+    let v6 = release >= (6, 0);
     let cases = matrix();
     assert!(cases.len() >= 60, "only {} cases", cases.len());
     let dir = tempfile::tempdir().unwrap();
@@ -547,7 +559,7 @@ fn check_deploy_ids_equal_djangos() {
             .cloned()
             .collect();
         let from_diffsettings = our_ids(&root.join(format!("{module}.txt")));
-        if (v6 || !c.newer_settings) && from_diffsettings != django_wo_env {
+        if release >= c.since && from_diffsettings != django_wo_env {
             failures.push(format!(
                 "{} (diffsettings --all): Django {django_wo_env:?}, deploy-audit {from_diffsettings:?}",
                 c.name
@@ -601,9 +613,11 @@ fn check_deploy_ids_equal_djangos() {
         "staticfiles.E001",
         "staticfiles.E002",
         "staticfiles.E003",
-        "staticfiles.E005",
     ];
     let newer_ids = ["mail.E001", "mail.W001", "security.E026", "security.W027"];
+    if release >= (5, 0) {
+        expected.push("staticfiles.E005");
+    }
     if v6 {
         expected.extend(newer_ids);
     }
@@ -614,7 +628,7 @@ fn check_deploy_ids_equal_djangos() {
         let id = rule.meta.id;
         if id.contains('.') {
             assert!(
-                expected.contains(&id) || newer_ids.contains(&id),
+                expected.contains(&id) || newer_ids.contains(&id) || id == "staticfiles.E005",
                 "{id} is not covered by the matrix"
             );
         }

@@ -234,7 +234,11 @@ def csrf_failure_view():
     """What security.E101/E102 need: run Django's own lookup and signature test."""
     try:
         from django.middleware.csrf import _get_failure_view
-        from django.utils.inspect import signature
+
+        try:
+            from django.utils.inspect import signature  # Django 5.0+
+        except ImportError:
+            from inspect import signature
 
         try:
             view = _get_failure_view()

@@ -7,8 +7,8 @@ use super::setting_label;
 declare_rule! {
     /// ## What it checks
     /// With `DEBUG` off and error mails expected — Django's default logging in effect (`LOGGING`
-    /// empty, or keeping the default `django` logger) or any `django.utils.log.AdminEmailHandler` in `LOGGING` —
-    /// `ADMINS` is not empty.
+    /// empty, or keeping the default `django` logger) or any `django.utils.log.AdminEmailHandler`
+    /// in `LOGGING` — `ADMINS` is not empty.
     ///
     /// ## Why it matters
     /// Django mails every unhandled exception (500) to `ADMINS`; with nobody listed the mails

@@ -16,7 +16,8 @@ declare_rule! {
     ///
     /// ## Example
     /// ```sh
-    /// DJANGO_ALLOW_ASYNC_UNSAFE=1 gunicorn mysite.asgi:application -k uvicorn.workers.UvicornWorker
+    /// export DJANGO_ALLOW_ASYNC_UNSAFE=1
+    /// gunicorn mysite.asgi:application -k uvicorn.workers.UvicornWorker
     /// ```
     ///
     /// ## Fix

@@ -15,7 +15,10 @@ declare_rule! {
     ///
     /// ## Example
     /// ```python
-    /// MIDDLEWARE = ["django.middleware.security.SecurityMiddleware", "django.middleware.common.CommonMiddleware"]
+    /// MIDDLEWARE = [
+    ///     "django.middleware.security.SecurityMiddleware",
+    ///     "django.middleware.common.CommonMiddleware",
+    /// ]
     /// ```
     ///
     /// ## Fix
