@@ -1,7 +1,8 @@
 #![cfg(feature = "oracle")]
 //! The findings Django does not make rest on claims about what Django does; the real Django
-//! (5.2.19, pinned by CI; 6.1.3 and 4.2.30 by hand) decides them here. Each settings module is exported with
-//! `contrib/django/deploy_audit_export.py` and audited, and in the same process Django says:
+//! (5.2.19, pinned by CI; 6.1.3 and 4.2.30 by hand) decides them here. Each settings module is
+//! exported with `contrib/django/deploy_audit_export.py` and audited, and in the same process
+//! Django says:
 //!
 //! - DJ004: whether `STATIC_ROOT` and `MEDIA_ROOT` resolve to the same or nested directories;
 //! - DJ005: whether Django refuses the static settings (`MEDIA_URL` equal to `STATIC_URL`);

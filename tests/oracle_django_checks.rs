@@ -3,10 +3,11 @@
 //! `.ci/oracle-requirements.txt` pins; also run by hand under **6.1.3**, which needs Python
 //! 3.12+, and **4.2.30**, with `DEPLOY_AUDIT_PYTHON` pointing at such a venv): a matrix of
 //! settings modules, each run through Django's own `manage.py check --deploy`
-//! (`call_command("check", deploy=True)`, ids read from its output) and through deploy-audit. deploy-audit reads each module the ways users give it: the
-//! export of `contrib/django/deploy_audit_export.py` and `diffsettings --all` (secrets are real
-//! strings for Django; deploy-audit reduces them to facts on reading). The multisets of Django
-//! ids must be identical, case by case.
+//! (`call_command("check", deploy=True)`, ids read from its output) and through deploy-audit.
+//! deploy-audit reads each module the ways users give it: the export of
+//! `contrib/django/deploy_audit_export.py` and `diffsettings --all` (secrets are real strings
+//! for Django; deploy-audit reduces them to facts on reading). The multisets of Django ids must
+//! be identical, case by case.
 //!
 //! The project is a scratch one without `django.contrib.admin` (whose own checks need the
 //! app's code, not settings alone). Python comes from `DEPLOY_AUDIT_PYTHON` (default
