@@ -17,10 +17,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use deploy_audit::model::settings::Settings;
-use deploy_audit::rules::{self, Context};
-use deploy_audit::source::SourceMap;
-use deploy_audit::syntax::django;
+use deploy_audit::check::{check, CheckRequest};
 
 /// CI pins the first (.ci/oracle-requirements.txt); the others were run by hand (6.1 needs
 /// Python 3.12+).
@@ -239,16 +236,12 @@ fn beyond_django_findings_match_what_django_does() {
             &std::fs::read(root.join(format!("{module}.result.json"))).unwrap(),
         )
         .unwrap();
-        let mut map = SourceMap::new();
-        let file = django::parse_path(&mut map, &root.join(format!("{module}.json"))).unwrap();
-        let settings = [Settings::from_file(file)];
-        let ctx = Context {
-            sources: &map,
-            nginx: &[],
-            servers: &[],
-            settings: &settings,
-        };
-        let found = rules::run(&ctx);
+        let outcome = check(&CheckRequest {
+            settings: vec![root.join(format!("{module}.json"))],
+            ..Default::default()
+        });
+        assert!(outcome.errors.is_empty(), "{name}: {:?}", outcome.errors);
+        let found = outcome.findings;
         for (rule, want) in truth.as_object().unwrap() {
             let want = want.as_bool().unwrap();
             let got = found.iter().any(|f| f.rule == rule);

@@ -18,11 +18,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use deploy_audit::check::{check, CheckRequest};
 use deploy_audit::diagnostic::Severity;
-use deploy_audit::model::settings::Settings;
-use deploy_audit::rules::{self, Context};
-use deploy_audit::source::SourceMap;
-use deploy_audit::syntax::django;
+use deploy_audit::rules;
 
 /// The Django releases this matrix was written against and is checked under: CI pins the first.
 const DJANGO_VERSIONS: [&str; 3] = ["5.2.19", "6.1.3", "4.2.30"];
@@ -437,17 +435,18 @@ fn django_version() -> String {
 /// deploy-audit's Django ids for one settings file (silenced ones, which Django hides, left
 /// out: deploy-audit reports them as info).
 fn our_ids(path: &Path) -> Vec<String> {
-    let mut map = SourceMap::new();
-    let file =
-        django::parse_path(&mut map, path).unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
-    let settings = [Settings::from_file(file)];
-    let ctx = Context {
-        sources: &map,
-        nginx: &[],
-        servers: &[],
-        settings: &settings,
-    };
-    let mut ids: Vec<String> = rules::run(&ctx)
+    let outcome = check(&CheckRequest {
+        settings: vec![path.to_path_buf()],
+        ..Default::default()
+    });
+    assert!(
+        outcome.errors.is_empty(),
+        "{}: {:?}",
+        path.display(),
+        outcome.errors
+    );
+    let mut ids: Vec<String> = outcome
+        .findings
         .into_iter()
         .filter(|f| f.rule.contains('.') && f.severity != Severity::Info)
         .map(|f| f.rule.to_string())

@@ -1,11 +1,6 @@
 //! Each rule, positive and negative, on small YAML settings: a careful baseline that raises
 //! nothing, plus the lines a case changes (a later key wins, as in a Python module).
 
-use crate::model::settings::Settings;
-use crate::rules::{self, Context};
-use crate::source::SourceMap;
-use crate::syntax::django::parse_file;
-
 const CAREFUL: &str = r#"
 DEBUG: false
 SECRET_KEY: "a-very-long-and-random-secret-key-for-the-unit-tests-0123456789"
@@ -46,18 +41,24 @@ ADMINS: [["Ops", "ops@example.com"]]
 EMAIL_BACKEND: django.core.mail.backends.smtp.EmailBackend
 "#;
 
+/// Audits settings text as a user would (`check --settings FILE`), so the test does not depend
+/// on how a rule context is assembled.
 fn findings(text: &str) -> Vec<(String, crate::diagnostic::Severity)> {
-    let mut map = SourceMap::new();
-    let id = map.add("settings.yaml", text.as_bytes().to_vec());
-    let file = parse_file(&mut map, id).unwrap_or_else(|e| panic!("{e:?}"));
-    let settings = [Settings::from_file(file)];
-    let ctx = Context {
-        sources: &map,
-        nginx: &[],
-        servers: &[],
-        settings: &settings,
+    let ext = if text.trim_start().starts_with('{') {
+        "json"
+    } else {
+        "yaml"
     };
-    rules::run(&ctx)
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(format!("settings.{ext}"));
+    std::fs::write(&path, text).unwrap();
+    let outcome = crate::check::check(&crate::check::CheckRequest {
+        settings: vec![path],
+        ..Default::default()
+    });
+    assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+    outcome
+        .findings
         .into_iter()
         .map(|f| (f.rule.to_string(), f.severity))
         .collect()
