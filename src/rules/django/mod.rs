@@ -9,8 +9,8 @@
 //!   They carry Django's id and severity, apply Django's exact conditions (string membership of
 //!   middleware and apps, `is True` against truthiness, the `django-insecure-` prefix), and are
 //!   gated on the Django release the settings come from ([`release`]). An id listed in
-//!   `SILENCED_SYSTEM_CHECKS` is still reported, as info, saying it is silenced (Django hides
-//!   it; the cross-checks may prove the web server does the job instead).
+//!   `SILENCED_SYSTEM_CHECKS` is not reported, as in Django (the cross-checks may still prove
+//!   the web server does not do the job instead).
 //!   `tests/oracle_django_checks.rs` holds them to the real Django.
 //! - **What Django cannot see** (`DJ001` …): the rest of the deployment checklist on the settings
 //!   side, each with its reason in its documentation.
@@ -65,7 +65,7 @@ mod url_slash;
 mod xframe_deny;
 mod xframe_middleware;
 
-use crate::diagnostic::{Finding, Label, Severity};
+use crate::diagnostic::{Finding, Label};
 use crate::model::settings::{Origin, Setting, Settings, DEFAULTS_VERSION};
 use crate::source::Span;
 
@@ -176,19 +176,12 @@ pub(crate) fn at(setting: &Setting<'_>) -> Span {
     setting.entry_span()
 }
 
-/// Pushes a finding carrying a Django id; an id the settings silence becomes info.
-pub(crate) fn push_django(s: &Settings, mut f: Finding, out: &mut Vec<Finding>) {
-    if let Some(t) = s
-        .silenced_system_checks()
-        .into_iter()
-        .find(|t| t.text == f.rule)
-    {
-        f.severity = Severity::Info;
-        f.message = format!("(silenced in SILENCED_SYSTEM_CHECKS) {}", f.message);
-        f.related.push(crate::diagnostic::Label::new(
-            t.span,
-            "Django hides this check's result",
-        ));
+/// Pushes a finding carrying a Django id, unless the settings silence that id: Django then
+/// hides it (`SILENCED_SYSTEM_CHECKS`), and so does deploy-audit. Whether the web server really
+/// does the job a silenced check asks for is the cross-checks' business.
+pub(crate) fn push_django(s: &Settings, f: Finding, out: &mut Vec<Finding>) {
+    if s.silenced_system_checks().iter().any(|t| t.text == f.rule) {
+        return;
     }
     out.push(f);
 }

@@ -292,13 +292,16 @@ fn referrer_and_coop() {
 }
 
 #[test]
-fn silenced_checks_become_info() {
-    let f = findings(&format!(
-        "{CAREFUL}SECURE_SSL_REDIRECT: false\nSILENCED_SYSTEM_CHECKS: [security.W008]\n"
-    ));
-    assert!(
-        f.contains(&("security.W008".into(), crate::diagnostic::Severity::Info)),
-        "{f:?}"
+fn silenced_checks_are_hidden_as_in_django() {
+    fires("SECURE_SSL_REDIRECT: false\n", "security.W008");
+    quiet(
+        "SECURE_SSL_REDIRECT: false\nSILENCED_SYSTEM_CHECKS: [security.W008]\n",
+        "security.W008",
+    );
+    // Silencing one id hides that id only.
+    fires(
+        "SECURE_SSL_REDIRECT: false\nSECURE_HSTS_PRELOAD: false\nSILENCED_SYSTEM_CHECKS: [security.W008]\n",
+        "security.W021",
     );
 }
 
