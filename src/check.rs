@@ -1,7 +1,7 @@
 //! The `check` job: read the inputs, parse them, run the rules. It returns data; `main` renders
 //! it and chooses the exit code.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::diagnostic::{Finding, InputError};
 use crate::discover::{self, InputKind};
@@ -9,8 +9,9 @@ use crate::model;
 use crate::model::settings::Settings;
 use crate::report::json::AuditedInput;
 use crate::rules;
+use crate::rules::suppress;
 use crate::source::SourceMap;
-use crate::syntax::{django, nginx};
+use crate::syntax::{apache, django, nginx};
 
 /// What to audit, as the command line gave it.
 #[derive(Clone, Debug, Default)]
@@ -19,6 +20,23 @@ pub struct CheckRequest {
     pub paths: Vec<PathBuf>,
     pub nginx: Vec<PathBuf>,
     pub apache: Vec<PathBuf>,
+    pub settings: Vec<PathBuf>,
+    /// How to read Apache httpd configurations.
+    pub apache_options: apache::Options,
+    /// Show what inline `# deploy-audit: ignore[…]` comments would hide (`--no-inline-ignore`).
+    pub no_inline_ignore: bool,
+    /// Which server configurations go with which settings (`.deploy-audit.yaml`
+    /// `deployments`): the cross-checks then hold each settings file only against its own
+    /// servers. Empty: every settings file against every server.
+    pub deployments: Vec<DeploymentPaths>,
+    /// Files discovery leaves out (`.deploy-audit.yaml` `ignore_paths`).
+    pub ignore_paths: Vec<glob::Pattern>,
+}
+
+/// One deployment's inputs, as paths that also appear among the request's inputs.
+#[derive(Clone, Debug, Default)]
+pub struct DeploymentPaths {
+    pub servers: Vec<PathBuf>,
     pub settings: Vec<PathBuf>,
 }
 
@@ -33,6 +51,12 @@ pub struct CheckOutcome {
 }
 
 pub fn check(request: &CheckRequest) -> CheckOutcome {
+    check_with(request, &rules::registry())
+}
+
+/// [`check`] with the given rules instead of the registry (already filtered by `--select` and
+/// `--ignore`; tests pass synthetic ones).
+pub fn check_with(request: &CheckRequest, rules: &[rules::Rule]) -> CheckOutcome {
     let mut out = CheckOutcome {
         sources: SourceMap::new(),
         findings: Vec::new(),
@@ -44,10 +68,21 @@ pub fn check(request: &CheckRequest) -> CheckOutcome {
     let mut apache_paths = request.apache.clone();
     let mut settings_paths = request.settings.clone();
 
+    let mut fragment_prefixes: Vec<(PathBuf, PathBuf)> = Vec::new();
     for path in &request.paths {
         match discover::discover(path) {
             Ok(found) => {
                 for (kind, p) in found.inputs {
+                    let absolute = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
+                    if request
+                        .ignore_paths
+                        .iter()
+                        .any(|g| g.matches_path(&p) || g.matches_path(&absolute))
+                    {
+                        out.notes
+                            .push(format!("{}: left out (ignore_paths)", p.display()));
+                        continue;
+                    }
                     match kind {
                         InputKind::Nginx => nginx_paths.push(p),
                         InputKind::Apache => apache_paths.push(p),
@@ -55,15 +90,23 @@ pub fn check(request: &CheckRequest) -> CheckOutcome {
                     }
                 }
                 out.notes.extend(found.notes);
+                fragment_prefixes.extend(found.nginx_prefixes);
             }
             Err(e) => out.errors.push(e),
         }
     }
 
     let mut nginx_configs = Vec::new();
+    // The paths of the servers and settings read, in the order of `servers` and `settings`.
+    let mut server_paths: Vec<PathBuf> = Vec::new();
+    let mut settings_ok_paths: Vec<PathBuf> = Vec::new();
     for path in &nginx_paths {
         let before = out.sources.len();
-        match nginx::parse_path(&mut out.sources, path) {
+        let parsed = match fragment_prefixes.iter().find(|(f, _)| f == path) {
+            Some((_, prefix)) => nginx::parse_path_with_prefix(&mut out.sources, path, prefix),
+            None => nginx::parse_path(&mut out.sources, path),
+        };
+        match parsed {
             Ok(config) => {
                 out.errors.extend(config.errors.iter().cloned());
                 out.inputs.push(AuditedInput {
@@ -72,13 +115,28 @@ pub fn check(request: &CheckRequest) -> CheckOutcome {
                     files: out.sources.len() - before,
                 });
                 nginx_configs.push(config);
+                server_paths.push(path.clone());
             }
             Err(e) => out.errors.push(e),
         }
     }
+    let mut apache_configs = Vec::new();
+    let mut apache_ok_paths: Vec<PathBuf> = Vec::new();
     for path in &apache_paths {
-        out.errors
-            .push(not_yet(path, "Apache httpd configurations"));
+        let before = out.sources.len();
+        match apache::parse_path(&mut out.sources, path, &request.apache_options) {
+            Ok(config) => {
+                out.errors.extend(config.errors.iter().cloned());
+                out.inputs.push(AuditedInput {
+                    kind: "apache",
+                    path: path.display().to_string(),
+                    files: out.sources.len() - before,
+                });
+                apache_configs.push(config);
+                apache_ok_paths.push(path.clone());
+            }
+            Err(e) => out.errors.push(e),
+        }
     }
     let mut settings = Vec::new();
     for path in &settings_paths {
@@ -105,6 +163,7 @@ pub fn check(request: &CheckRequest) -> CheckOutcome {
                     ));
                 }
                 settings.push(Settings::from_file(file));
+                settings_ok_paths.push(path.clone());
             }
             Err(errors) => out.errors.extend(errors),
         }
@@ -118,23 +177,105 @@ pub fn check(request: &CheckRequest) -> CheckOutcome {
         return out;
     }
 
-    let servers: Vec<model::server::Server> = nginx_configs
+    let mut servers: Vec<model::server::Server> = nginx_configs
         .iter()
         .map(|c| model::nginx::build(c, &out.sources))
         .collect();
-    let ctx = rules::Context {
-        sources: &out.sources,
-        nginx: &nginx_configs,
-        servers: &servers,
-        settings: &settings,
+    for (server, path) in servers.iter().zip(&server_paths) {
+        if server.hosts.is_empty() {
+            out.notes.push(format!(
+                "{}: no `server` block found, so no request routing was audited",
+                path.display()
+            ));
+        }
+    }
+    for (config, path) in apache_configs.iter().zip(&apache_ok_paths) {
+        let server = model::apache::build(config, &out.sources);
+        server_paths.push(path.clone());
+        if server.hosts.is_empty() {
+            out.notes.push(format!(
+                "{}: no virtual host or Listen found, so no request routing was audited",
+                path.display()
+            ));
+        }
+        servers.push(server);
+    }
+    // Each group of servers and settings is audited together; without deployments, one group.
+    let same = |a: &PathBuf, b: &PathBuf| {
+        a == b || std::fs::canonicalize(a).ok() == std::fs::canonicalize(b).ok()
     };
-    out.findings = rules::run(&ctx);
+    let groups: Vec<(Vec<usize>, Vec<usize>)> = if request.deployments.is_empty() {
+        vec![((0..servers.len()).collect(), (0..settings.len()).collect())]
+    } else {
+        let mut groups: Vec<(Vec<usize>, Vec<usize>)> = request
+            .deployments
+            .iter()
+            .map(|d| {
+                let sv = (0..servers.len())
+                    .filter(|&i| d.servers.iter().any(|p| same(p, &server_paths[i])))
+                    .collect();
+                let st = (0..settings.len())
+                    .filter(|&i| d.settings.iter().any(|p| same(p, &settings_ok_paths[i])))
+                    .collect();
+                (sv, st)
+            })
+            .collect();
+        // What no deployment names is audited on its own.
+        let sv: Vec<usize> = (0..servers.len())
+            .filter(|i| !groups.iter().any(|(g, _)| g.contains(i)))
+            .collect();
+        let st: Vec<usize> = (0..settings.len())
+            .filter(|i| !groups.iter().any(|(_, g)| g.contains(i)))
+            .collect();
+        if !sv.is_empty() || !st.is_empty() {
+            groups.push((sv, st));
+        }
+        groups
+    };
+    let mut servers: Vec<Option<model::server::Server>> = servers.into_iter().map(Some).collect();
+    let mut settings: Vec<Option<Settings>> = settings.into_iter().map(Some).collect();
+    for (sv, st) in groups {
+        // Lend the group its servers and settings, and take them back after.
+        let group_servers: Vec<_> = sv.iter().filter_map(|&i| servers[i].take()).collect();
+        let group_settings: Vec<_> = st.iter().filter_map(|&i| settings[i].take()).collect();
+        let ctx = rules::Context {
+            sources: &out.sources,
+            nginx: &nginx_configs,
+            apache: &apache_configs,
+            servers: &group_servers,
+            settings: &group_settings,
+        };
+        out.findings.extend(rules::run_rules(&ctx, rules));
+        for (i, s) in sv.iter().zip(group_servers) {
+            servers[*i] = Some(s);
+        }
+        for (i, s) in st.iter().zip(group_settings) {
+            settings[*i] = Some(s);
+        }
+    }
+    rules::sort(&mut out.findings);
+    // A server in two deployments is audited twice: report each finding once.
+    out.findings
+        .dedup_by(|a, b| a.rule == b.rule && a.primary == b.primary && a.message == b.message);
+    if !request.no_inline_ignore {
+        let mut suppressions = Vec::new();
+        let mut problems = Vec::new();
+        for c in &nginx_configs {
+            let (s, p) = suppress::collect_nginx(c, &out.sources);
+            suppressions.extend(s);
+            problems.extend(p);
+        }
+        for c in &apache_configs {
+            let (s, p) = suppress::collect_apache(c, &out.sources);
+            suppressions.extend(s);
+            problems.extend(p);
+        }
+        let ran = rules::metas(rules);
+        problems.extend(suppress::apply(&mut out.findings, &suppressions, &ran));
+        // Findings about suppressions obey rule selection like any other.
+        problems.retain(|f| ran.iter().any(|m| m.id == f.rule));
+        out.findings.extend(problems);
+        rules::sort(&mut out.findings);
+    }
     out
-}
-
-fn not_yet(path: &Path, what: &str) -> InputError {
-    InputError::file(
-        path,
-        format!("{what} are not supported by this build of deploy-audit yet"),
-    )
 }

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::diagnostic::InputError;
-use crate::source::read_bounded;
+use crate::source::{read_bounded, SourceMap};
+use crate::syntax::{apache, nginx};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InputKind {
@@ -29,7 +30,146 @@ impl InputKind {
 #[derive(Debug, Default)]
 pub struct Discovered {
     pub inputs: Vec<(InputKind, PathBuf)>,
+    /// For nginx fragments audited on their own: the conf prefix their includes resolve
+    /// against (nginx resolves them against the main file's directory, which a fragment lacks).
+    pub nginx_prefixes: Vec<(PathBuf, PathBuf)>,
     pub notes: Vec<String>,
+}
+
+/// What each candidate file includes, and whether it is a whole configuration (nginx: `http`
+/// or `events` at its top; httpd: `Listen`, `LoadModule` or `ServerRoot` at its top).
+fn reach(kind: InputKind, file: &Path, prefix: &Path) -> (Vec<PathBuf>, bool) {
+    let mut sources = SourceMap::new();
+    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    match kind {
+        InputKind::Nginx => {
+            let Ok(config) = nginx::parse_path_with_prefix(&mut sources, file, prefix) else {
+                return (Vec::new(), false);
+            };
+            let whole = config
+                .top()
+                .iter()
+                .any(|d| d.name_is(&sources, "http") || d.name_is(&sources, "events"));
+            let included = config.files[1..]
+                .iter()
+                .map(|f| canon(sources.path(f.file)))
+                .collect();
+            (included, whole)
+        }
+        _ => {
+            let Ok(config) = apache::parse_path(&mut sources, file, &apache::Options::default())
+            else {
+                return (Vec::new(), false);
+            };
+            let whole = config
+                .top()
+                .iter()
+                .any(|d| d.name_is("Listen") || d.name_is("LoadModule") || d.name_is("ServerRoot"));
+            let included = config.files[1..]
+                .iter()
+                .map(|f| canon(sources.path(f.file)))
+                .collect();
+            (included, whole)
+        }
+    }
+}
+
+/// nginx resolves a fragment's includes against the conf prefix of the configuration that
+/// includes it: the nearest directory above holding `nginx.conf`, or the parent of a Debian
+/// `sites-available`/`sites-enabled`/`conf.d`/`snippets` directory, or the fragment's own.
+pub fn fragment_prefix(file: &Path) -> PathBuf {
+    let dir = file.parent().unwrap_or(Path::new("")).to_path_buf();
+    for ancestor in dir.ancestors() {
+        if ancestor.join("nginx.conf").is_file() {
+            return ancestor.to_path_buf();
+        }
+    }
+    let layout = ["sites-available", "sites-enabled", "conf.d", "snippets"];
+    if dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| layout.contains(&n))
+    {
+        return dir.parent().unwrap_or(Path::new("")).to_path_buf();
+    }
+    dir
+}
+
+/// Chooses the files to start from: whole configurations that no other file includes; if
+/// there is none, every file no other includes, audited as a fragment with what can be known.
+fn group(kind: InputKind, root: &Path, all: &[PathBuf], out: &mut Discovered) {
+    if all.is_empty() {
+        return;
+    }
+    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let reached: Vec<(Vec<PathBuf>, bool)> = all
+        .iter()
+        .map(|f| {
+            let prefix = match kind {
+                InputKind::Nginx => f.parent().unwrap_or(Path::new("")).to_path_buf(),
+                _ => PathBuf::new(),
+            };
+            reach(kind, f, &prefix)
+        })
+        .collect();
+    let included = |f: &Path| {
+        let c = canon(f);
+        reached
+            .iter()
+            .zip(all)
+            .any(|((inc, _), other)| other.as_path() != f && inc.contains(&c))
+    };
+    let tops: Vec<(&PathBuf, bool)> = all
+        .iter()
+        .zip(&reached)
+        .filter(|(f, _)| !included(f))
+        .map(|(f, (_, whole))| (f, *whole))
+        .collect();
+    let mains: Vec<&PathBuf> = tops.iter().filter(|(_, w)| *w).map(|(f, _)| *f).collect();
+    let shown = |ps: &[&PathBuf]| {
+        ps.iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !mains.is_empty() {
+        for m in &mains {
+            out.inputs.push((kind, (*m).clone()));
+        }
+        out.notes.push(format!(
+            "{}: {} main {} configuration(s) ({}); {} other file(s) are read through their includes",
+            root.display(),
+            mains.len(),
+            kind.as_str(),
+            shown(&mains),
+            all.len() - tops.len()
+        ));
+        let unused: Vec<&PathBuf> = tops.iter().filter(|(_, w)| !*w).map(|(f, _)| *f).collect();
+        if !unused.is_empty() {
+            out.notes.push(format!(
+                "not audited: included by no main configuration (disabled sites?): {}",
+                shown(&unused)
+            ));
+        }
+        return;
+    }
+    for (f, _) in &tops {
+        out.inputs.push((kind, (*f).clone()));
+        let mut note = format!(
+            "{}: no main {} configuration found; audited as a fragment on its own",
+            f.display(),
+            kind.as_str()
+        );
+        if kind == InputKind::Nginx {
+            let prefix = fragment_prefix(f);
+            note.push_str(&format!(
+                " (includes resolved against {}; what the main configuration would add around it — listeners of other files, http-level headers — is not known)",
+                prefix.display()
+            ));
+            out.nginx_prefixes.push(((*f).clone(), prefix));
+        }
+        out.notes.push(note);
+    }
 }
 
 /// Directories never searched: version control, build output, dependencies.
@@ -56,9 +196,18 @@ pub fn discover(path: &Path) -> Result<Discovered, InputError> {
     if !meta.is_dir() {
         let bytes = read_bounded(path).map_err(|e| InputError::file(path, e.to_string()))?;
         return match classify(path, &bytes) {
+            Some(InputKind::Nginx) => {
+                let mut out = Discovered::default();
+                group(InputKind::Nginx, path, &[path.to_path_buf()], &mut out);
+                // A single whole configuration needs no note.
+                if out.nginx_prefixes.is_empty() {
+                    out.notes.clear();
+                }
+                Ok(out)
+            }
             Some(kind) => Ok(Discovered {
                 inputs: vec![(kind, path.to_path_buf())],
-                notes: Vec::new(),
+                ..Discovered::default()
             }),
             None => Err(InputError::file(
                 path,
@@ -92,47 +241,13 @@ pub fn discover(path: &Path) -> Result<Discovered, InputError> {
     }
 
     let mut out = Discovered::default();
-    let is_main = |p: &Path, names: &[&str]| {
-        p.file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| names.contains(&n))
-    };
-    for (kind, names) in [
-        (InputKind::Nginx, &["nginx.conf"][..]),
-        (InputKind::Apache, &["apache2.conf", "httpd.conf"][..]),
-    ] {
-        let all: Vec<&PathBuf> = found
+    for kind in [InputKind::Nginx, InputKind::Apache] {
+        let all: Vec<PathBuf> = found
             .iter()
             .filter(|(k, _)| *k == kind)
-            .map(|(_, p)| p)
+            .map(|(_, p)| p.clone())
             .collect();
-        let mains: Vec<&PathBuf> = all.iter().copied().filter(|p| is_main(p, names)).collect();
-        if !mains.is_empty() {
-            for m in &mains {
-                out.inputs.push((kind, (*m).clone()));
-            }
-            out.notes.push(format!(
-                "{}: {} main configuration(s) ({}); {} other {} file(s) are read through their includes",
-                path.display(),
-                mains.len(),
-                mains
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                all.len() - mains.len(),
-                kind.as_str()
-            ));
-        } else {
-            for p in &all {
-                out.inputs.push((kind, (*p).clone()));
-                out.notes.push(format!(
-                    "{}: no main {} configuration found; audited as a fragment on its own",
-                    p.display(),
-                    kind.as_str()
-                ));
-            }
-        }
+        group(kind, path, &all, &mut out);
     }
     for (kind, p) in &found {
         if *kind == InputKind::Settings {

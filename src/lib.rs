@@ -5,7 +5,10 @@
 
 pub mod check;
 pub mod cli;
+pub mod commands;
+pub mod config;
 pub mod diagnostic;
+pub mod diff;
 pub mod discover;
 pub mod model;
 pub mod report;

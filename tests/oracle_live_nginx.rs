@@ -135,8 +135,29 @@ struct Run {
 
 /// Writes the files, audits the configuration, runs nginx, sends the request.
 fn run(body: &str, files: &[(&str, &str)], host: &str, path: &str) -> Run {
+    run_ports(body, files, host, path, None)
+}
+
+/// As [`run`], with `{P3}` set to a port where something listens.
+fn run_ports(body: &str, files: &[(&str, &str)], host: &str, path: &str, p3: Option<u16>) -> Run {
+    run_full(body, files, host, path, p3, None)
+}
+
+/// As [`run`], auditing a settings file too (`{DIR}` in it is the scratch directory).
+fn run_settings(body: &str, files: &[(&str, &str)], host: &str, path: &str, settings: &str) -> Run {
+    run_full(body, files, host, path, None, Some(settings))
+}
+
+fn run_full(
+    body: &str,
+    files: &[(&str, &str)],
+    host: &str,
+    path: &str,
+    p3: Option<u16>,
+    settings: Option<&str>,
+) -> Run {
     let dir = tempfile::tempdir().unwrap();
-    let ports = [free_port(), free_port(), free_port()];
+    let ports = [free_port(), free_port(), p3.unwrap_or_else(free_port)];
     for (name, text) in files {
         let p = dir.path().join(name);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -144,10 +165,16 @@ fn run(body: &str, files: &[(&str, &str)], host: &str, path: &str) -> Run {
     }
     let conf = dir.path().join("nginx.conf");
     std::fs::write(&conf, config(body, dir.path(), ports)).unwrap();
-    let outcome = check(&CheckRequest {
+    let mut audit = CheckRequest {
         nginx: vec![conf],
         ..CheckRequest::default()
-    });
+    };
+    if let Some(s) = settings {
+        let p = dir.path().join("settings.yaml");
+        std::fs::write(&p, s.replace("{DIR}", &dir.path().display().to_string())).unwrap();
+        audit.settings.push(p);
+    }
+    let outcome = check(&audit);
     assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
     let findings = outcome.findings.iter().map(|f| f.rule).collect();
     let _nginx = Nginx::start(dir.path(), &ports[..2]);
@@ -233,29 +260,104 @@ fn srv003_the_default_server_redirects_to_a_forged_host() {
     });
 }
 
+/// A running PHP-FPM (Debian's php-fpm) on a loopback port, stopped when dropped.
+struct PhpFpm {
+    child: Child,
+}
+
+impl PhpFpm {
+    fn start(dir: &Path, port: u16) -> PhpFpm {
+        let binary = std::fs::read_dir("/usr/sbin")
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .find(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("php-fpm"))
+            })
+            .expect("php-fpm is installed (Debian package php-fpm); .ci/run installs it");
+        let conf = dir.join("php-fpm.conf");
+        std::fs::write(
+            &conf,
+            format!(
+                "[global]\nerror_log = {0}/php-fpm.log\npid = {0}/php-fpm.pid\n\
+                 [www]\nuser = root\nlisten = 127.0.0.1:{port}\npm = static\npm.max_children = 1\n",
+                dir.display()
+            ),
+        )
+        .unwrap();
+        let child = Command::new(binary)
+            .args(["-F", "-R", "-y"])
+            .arg(&conf)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "php-fpm did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        PhpFpm { child }
+    }
+}
+
+impl Drop for PhpFpm {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 #[test]
 fn srv004_a_regex_location_executes_uploads() {
-    let files = [("media/evil.php", "<?php system($_GET['c']); ?>")];
+    // The upload prints a marker only when it runs: its bytes do not contain it.
+    let files = [("media/evil.php", "<?php echo 'EXEC' . 'UTED'; ?>")];
     let site = |media: &str| {
         format!(
             "server {{ listen {{P1}} default_server; return 444; }}\n\
-             server {{ listen {{P1}}; server_name app.test;\n\
-               location {media} {{ alias {{DIR}}/media/; }}\n\
-               location ~ \\.php$ {{ fastcgi_pass 127.0.0.1:{{P3}}; }}\n\
+             server {{ listen {{P1}}; server_name app.test; root {{DIR}};\n\
+               location {media} {{ }}\n\
+               location ~ \\.php$ {{\n\
+                 fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n\
+                 fastcgi_param REQUEST_METHOD $request_method;\n\
+                 fastcgi_pass 127.0.0.1:{{P3}};\n\
+               }}\n\
                {APP} }}"
         )
     };
-    let bad = run(&site("/media/"), &files, "app.test", "/media/evil.php");
-    let good = run(&site("^~ /media/"), &files, "app.test", "/media/evil.php");
-    // 502: nginx handed the upload to the FastCGI handler (nothing listens there); the good
-    // variant serves the file's bytes as a file.
-    prove("SRV004", bad, good, |r| r.status() == 502);
-    assert!(
-        run(&site("^~ /media/"), &files, "app.test", "/media/evil.php")
-            .response
-            .body()
-            .contains("<?php")
+    let scratch = tempfile::tempdir().unwrap();
+    let fpm_port = free_port();
+    let _fpm = PhpFpm::start(scratch.path(), fpm_port);
+    let run_with_fpm = |media: &str| {
+        run_ports(
+            &site(media),
+            &files,
+            "app.test",
+            "/media/evil.php",
+            Some(fpm_port),
+        )
+    };
+    let bad = run_with_fpm("/media/");
+    let good = run_with_fpm("^~ /media/");
+    prove("SRV004", bad, good, |r| r.body().contains("EXECUTED"));
+
+    // Uploads served through an alias outside the PHP location's root: PHP-FPM is asked for a
+    // different file, the upload is not executed, and nothing is reported.
+    let other_root = site("/media/")
+        .replace("root {DIR};", "root {DIR}/public;")
+        .replace(
+            "location /media/ { }",
+            "location /media/ { alias {DIR}/media/; }",
+        );
+    let r = run_ports(
+        &other_root,
+        &files,
+        "app.test",
+        "/media/evil.php",
+        Some(fpm_port),
     );
+    assert!(!r.response.body().contains("EXECUTED"), "{:?}", r.response);
+    assert!(!r.findings.contains(&"SRV004"), "{:?}", r.findings);
 }
 
 #[test]
@@ -352,4 +454,76 @@ fn the_catch_all_really_closes_the_connection() {
     );
     assert!(r.response.closed(), "{:?}", r.response);
     assert!(!r.findings.contains(&"SRV001"), "{:?}", r.findings);
+}
+
+#[test]
+fn srv008_a_stopped_app_shows_the_servers_bare_page() {
+    let files = [("errors/maintenance.html", "BACK SOON")];
+    let site = |pages: &str| {
+        format!(
+            "server {{ listen {{P1}} default_server; return 444; }}\n\
+             server {{ listen {{P1}}; server_name app.test; {pages}\n\
+               location = /maintenance.html {{ root {{DIR}}/errors; internal; }}\n\
+               location / {{ proxy_set_header Host $host; proxy_pass http://127.0.0.1:{{P3}}; }} }}"
+        )
+    };
+    // {P3}: nothing listens there, the app is down.
+    let bad = run(&site(""), &files, "app.test", "/");
+    let good = run(
+        &site("error_page 502 503 504 /maintenance.html;"),
+        &files,
+        "app.test",
+        "/",
+    );
+    prove("SRV008", bad, good, |r| {
+        r.status() == 502 && !r.body().contains("BACK SOON")
+    });
+}
+
+#[test]
+fn xdj009_a_root_over_the_project_serves_its_settings() {
+    let files = [
+        ("shop/settings.py", "SECRET_KEY = 'x'"),
+        ("manage.py", "#!/usr/bin/env python"),
+        ("public/index.html", "hi"),
+    ];
+    let settings = "DEBUG: false\nBASE_DIR: {DIR}\nALLOWED_HOSTS: [app.test]\n";
+    let site = |root: &str| {
+        format!(
+            "server {{ listen {{P1}} default_server; return 444; }}\n\
+             server {{ listen {{P1}}; server_name app.test; root {root}; location / {{ try_files $uri @app; }} location @app {{ proxy_set_header Host $host; proxy_pass http://127.0.0.1:{{P2}}; }} }}"
+        )
+    };
+    let bad = run_settings(
+        &site("{DIR}"),
+        &files,
+        "app.test",
+        "/shop/settings.py",
+        settings,
+    );
+    let good = run_settings(
+        &site("{DIR}/public"),
+        &files,
+        "app.test",
+        "/shop/settings.py",
+        settings,
+    );
+    prove("XDJ009", bad, good, |r| r.body().contains("SECRET_KEY"));
+}
+
+#[test]
+fn srv002_a_server_level_rewrite_redirects_like_return() {
+    let catch_all = "server { listen {P1} default_server; return 444; }";
+    let good = run(
+        &format!("{catch_all}\nserver {{ listen {{P1}}; server_name app.test; rewrite ^ https://$host$request_uri? permanent; {APP} }}"),
+        &[],
+        "app.test",
+        "/x",
+    );
+    assert_eq!(good.response.status(), 301, "{:?}", good.response);
+    assert_eq!(
+        good.response.header("location").as_deref(),
+        Some("https://app.test/x")
+    );
+    assert!(!good.findings.contains(&"SRV002"), "{:?}", good.findings);
 }

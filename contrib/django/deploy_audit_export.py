@@ -269,8 +269,16 @@ def main(argv=None):
         parser.error("set DJANGO_SETTINGS_MODULE or pass --settings")
     sys.path.insert(0, os.getcwd())
 
-    import django
-    from django.conf import settings
+    try:
+        import django
+        from django.conf import settings
+    except ImportError:
+        print(
+            "deploy_audit_export: Django is not importable here; run this with the app's own "
+            "Python (its virtualenv)",
+            file=sys.stderr,
+        )
+        return 2
 
     try:
         settings._setup()

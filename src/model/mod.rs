@@ -3,6 +3,7 @@
 //! that server decides ([`nginx`]), how requests are routed inside it ([`routing`]), and the typed
 //! Django settings ([`settings`]).
 
+pub mod apache;
 pub mod hosts;
 pub mod nginx;
 pub mod routing;

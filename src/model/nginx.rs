@@ -10,6 +10,8 @@
 
 use std::net::IpAddr;
 
+use std::sync::Arc;
+
 use crate::source::{SourceMap, Span};
 use crate::syntax::nginx::{Config, Directive};
 
@@ -19,25 +21,48 @@ use super::server::{
 };
 
 /// What a level (http, server, location) passes down to the levels inside it.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 struct Inherited {
     root: Option<(String, Span)>,
-    headers: Vec<Header>,
-    upstream_headers: Option<Vec<UpstreamHeader>>,
+    /// Shared, not copied, by the levels that inherit them.
+    headers: Arc<Vec<Header>>,
+    /// What `proxy_pass` sends here, nginx's defaults included.
+    upstream_headers: Arc<Vec<UpstreamHeader>>,
     autoindex: Option<Span>,
+    error_pages: Arc<Vec<(u16, Span)>>,
+    max_body_size: Option<(u64, Span)>,
 }
 
-/// Builds the model of every `http` block of a configuration.
+impl Default for Inherited {
+    fn default() -> Inherited {
+        Inherited {
+            root: None,
+            headers: Arc::default(),
+            upstream_headers: Arc::new(with_proxy_defaults(Vec::new())),
+            autoindex: None,
+            error_pages: Arc::default(),
+            max_body_size: None,
+        }
+    }
+}
+
+/// Builds the model of every `http` block of a configuration. A fragment whose top level holds
+/// `server` blocks (a lone `sites-available/` file) is read as the inside of an `http` block.
 pub fn build(config: &Config, sources: &SourceMap) -> Server {
     let mut hosts = Vec::new();
-    for top in config.top() {
-        if top.is_entry || !top.name_is(sources, "http") {
-            continue;
-        }
-        let Some(block) = top.block() else { continue };
-        let http = config.expand(&block.items);
-        let inherited = level(&http, sources, &Inherited::default());
-        for d in &http {
+    let top = config.top();
+    let mut http_bodies: Vec<Vec<&Directive>> = top
+        .iter()
+        .filter(|d| !d.is_entry && d.name_is(sources, "http"))
+        .filter_map(|d| d.block())
+        .map(|b| config.expand(&b.items))
+        .collect();
+    if http_bodies.is_empty() && top.iter().any(|d| d.name_is(sources, "server")) {
+        http_bodies.push(top.clone());
+    }
+    for http in &http_bodies {
+        let inherited = level(http, sources, &Inherited::default());
+        for d in http {
             if d.name_is(sources, "server") {
                 if let Some(b) = d.block() {
                     hosts.push(virtual_host(
@@ -68,13 +93,25 @@ fn level(directives: &[&Directive], sources: &SourceMap, parent: &Inherited) -> 
     let mut out = parent.clone();
     let mut own_headers: Vec<Header> = Vec::new();
     let mut own_upstream: Vec<UpstreamHeader> = Vec::new();
+    let mut own_error_pages: Vec<(u16, Span)> = Vec::new();
     for d in directives {
         if d.is_entry {
             continue;
         }
-        let name = d.name().text(sources);
+        let name = d.name().value(sources);
+        if !matches!(
+            name.as_ref(),
+            b"root"
+                | b"add_header"
+                | b"proxy_set_header"
+                | b"error_page"
+                | b"client_max_body_size"
+                | b"autoindex"
+        ) {
+            continue;
+        }
         let a = args(d, sources);
-        match name.as_ref() {
+        match std::str::from_utf8(&name).unwrap_or_default() {
             "root" if a.len() == 1 => out.root = Some((a[0].clone(), d.span())),
             "add_header" if a.len() >= 2 => own_headers.push(Header {
                 name: a[0].to_ascii_lowercase(),
@@ -87,6 +124,18 @@ fn level(directives: &[&Directive], sources: &SourceMap, parent: &Inherited) -> 
                 value: a[1].clone(),
                 span: Some(d.span()),
             }),
+            // error_page CODE... [=[RESPONSE]] URI
+            "error_page" if a.len() >= 2 => own_error_pages.extend(
+                a[..a.len() - 1]
+                    .iter()
+                    .filter_map(|c| c.parse::<u16>().ok())
+                    .map(|c| (c, d.span())),
+            ),
+            "client_max_body_size" if a.len() == 1 => {
+                if let Some(size) = parse_size(&a[0]) {
+                    out.max_body_size = Some((size, d.span()));
+                }
+            }
             "autoindex" if a.len() == 1 => {
                 out.autoindex = a[0].eq_ignore_ascii_case("on").then(|| d.span());
             }
@@ -94,18 +143,38 @@ fn level(directives: &[&Directive], sources: &SourceMap, parent: &Inherited) -> 
         }
     }
     if !own_headers.is_empty() {
-        out.headers = own_headers;
+        out.headers = Arc::new(own_headers);
     }
     if !own_upstream.is_empty() {
-        out.upstream_headers = Some(own_upstream);
+        out.upstream_headers = Arc::new(with_proxy_defaults(own_upstream));
+    }
+    // ngx_http_core_merge_loc_conf: error pages inherit only into a level without its own.
+    if !own_error_pages.is_empty() {
+        out.error_pages = Arc::new(own_error_pages);
     }
     out
 }
 
-/// The headers nginx sends upstream for `proxy_pass`: the inherited or own list, plus the
-/// defaults for what it does not set.
-fn effective_upstream(inherited: &Inherited) -> Vec<UpstreamHeader> {
-    let mut list = inherited.upstream_headers.clone().unwrap_or_default();
+/// nginx's size syntax (`ngx_parse_size`): bytes, or a `k`/`K`, `m`/`M`, `g`/`G` suffix.
+pub(crate) fn parse_size(text: &str) -> Option<u64> {
+    let (digits, unit) = match text.char_indices().last()? {
+        (i, c) if c.is_ascii_alphabetic() => (&text[..i], c.to_ascii_lowercase()),
+        _ => (text, ' '),
+    };
+    let n: u64 = digits.parse().ok()?;
+    let scale = match unit {
+        ' ' => 1,
+        'k' => 1 << 10,
+        'm' => 1 << 20,
+        'g' => 1 << 30,
+        _ => return None,
+    };
+    n.checked_mul(scale)
+}
+
+/// The headers nginx sends upstream for `proxy_pass`: a level's list, plus the defaults for
+/// what it does not set.
+fn with_proxy_defaults(mut list: Vec<UpstreamHeader>) -> Vec<UpstreamHeader> {
     for (name, value) in [("host", "$proxy_host"), ("connection", "close")] {
         if !list.iter().any(|h| h.name == name) {
             list.push(UpstreamHeader {
@@ -150,14 +219,14 @@ fn virtual_host(
                     listens.push(l);
                 }
             }
-            "ssl_reject_handshake" => {
+            "ssl_reject_handshake"
                 if d.arg(0)
-                    .is_some_and(|w| w.text(sources).eq_ignore_ascii_case("on"))
-                {
-                    rejects_handshake = Some(d.span());
-                }
+                    .is_some_and(|w| w.text(sources).eq_ignore_ascii_case("on")) =>
+            {
+                rejects_handshake = Some(d.span());
             }
             "return" if first.is_none() => first = return_action(d, sources),
+            "rewrite" if first.is_none() => first = rewrite_redirect(d, sources),
             "location" => {
                 if let Some(r) = location(config, sources, d, &here) {
                     routes.push(r);
@@ -183,18 +252,25 @@ fn virtual_host(
         span,
         action: content_action(body, sources, &here, false),
         headers: here.headers.clone(),
-        upstream_headers: effective_upstream(&here),
+        upstream_headers: here.upstream_headers.clone(),
         lists_directories: here.autoindex,
+        error_pages: here.error_pages.clone(),
+        script_handlers: Vec::new(),
+        overrides_allowed: None,
+        max_body_size: here.max_body_size,
+        document_root: here.root.as_ref().map(|(r, _)| r.clone()),
         children: Vec::new(),
     };
     VirtualHost {
         span,
+        kind: ServerKind::Nginx,
         names,
         listens,
         first,
         routes,
         fallback,
         rejects_handshake,
+        rejects_unknown_hosts: None,
     }
 }
 
@@ -298,6 +374,38 @@ fn return_action(d: &Directive, sources: &SourceMap) -> Option<Action> {
         },
         s if s >= 400 => Action::Reject { status: s, span },
         s => Action::Respond { status: s, span },
+    })
+}
+
+/// A server-level `rewrite` that redirects every request (`rewrite ^ https://$host$request_uri?
+/// permanent;`, `rewrite ^(.*)$ … redirect;`, or a target with a scheme, which nginx always
+/// redirects): it runs before any location, like `return`.
+fn rewrite_redirect(d: &Directive, sources: &SourceMap) -> Option<Action> {
+    let a = args(d, sources);
+    let [pattern, target, rest @ ..] = a.as_slice() else {
+        return None;
+    };
+    if !matches!(
+        pattern.as_str(),
+        "^" | "^(.*)$" | "^/(.*)$" | "^/(.*)" | "(.*)" | "^.*$" | ".*"
+    ) {
+        return None;
+    }
+    let status = match rest.first().map(String::as_str) {
+        Some("permanent") => 301,
+        Some("redirect") => 302,
+        _ if target.starts_with("http://")
+            || target.starts_with("https://")
+            || target.starts_with("$scheme") =>
+        {
+            302
+        }
+        _ => return None,
+    };
+    Some(Action::Redirect {
+        status,
+        target: target.clone(),
+        span: d.span(),
     })
 }
 
@@ -429,8 +537,13 @@ fn location(
             .to(d.args().last().map_or(d.name().span(), |w| w.span())),
         action,
         headers: here.headers.clone(),
-        upstream_headers: effective_upstream(&here),
+        upstream_headers: here.upstream_headers.clone(),
         lists_directories: here.autoindex,
+        error_pages: here.error_pages.clone(),
+        script_handlers: Vec::new(),
+        overrides_allowed: None,
+        max_body_size: here.max_body_size,
+        document_root: here.root.as_ref().map(|(r, _)| r.clone()),
         children,
     })
 }
@@ -485,6 +598,15 @@ mod tests {
     }
 
     #[test]
+    fn sizes_as_nginx_reads_them() {
+        assert_eq!(parse_size("10m"), Some(10 << 20));
+        assert_eq!(parse_size("512K"), Some(512 << 10));
+        assert_eq!(parse_size("0"), Some(0));
+        assert_eq!(parse_size("1g"), Some(1 << 30));
+        assert_eq!(parse_size("1x"), None);
+    }
+
+    #[test]
     fn listen_forms() {
         let p = |t| parse_listen_addr(t).unwrap().to_string();
         assert_eq!(p("80"), "*:80");
@@ -510,6 +632,14 @@ mod tests {
         assert_eq!(by("*:80").default_host, 1);
         assert_eq!(by("*:81").default_host, 2);
         assert_eq!(by("127.0.0.1:80").hosts, vec![4]);
+    }
+
+    #[test]
+    fn a_fragment_of_server_blocks_is_read_as_an_http_block() {
+        let (_, s) =
+            model("server { listen 80; server_name a; location / { proxy_pass http://u; } }");
+        assert_eq!(s.hosts.len(), 1);
+        assert!(s.hosts[0].reaches_app());
     }
 
     #[test]
@@ -562,6 +692,17 @@ mod tests {
             .map(|u| u.name.as_str())
             .collect();
         assert_eq!(up, ["x-b", "host", "connection"]);
+    }
+
+    #[test]
+    fn a_server_level_rewrite_of_everything_is_a_redirect() {
+        let (_, s) = model(
+            "http { server { listen 80; rewrite ^ https://$host$request_uri? permanent; } server { listen 81; rewrite ^/old/(.*)$ /new/$1 permanent; } }",
+        );
+        assert!(
+            matches!(&s.hosts[0].first, Some(Action::Redirect { status: 301, target, .. }) if target.starts_with("https://"))
+        );
+        assert!(s.hosts[1].first.is_none());
     }
 
     #[test]

@@ -4,17 +4,32 @@
 //! prefix is `^~`, the regex locations of the level are then tried in configuration order, and
 //! the first that matches wins (its own nested locations searched in turn).
 
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
 use regex::{Regex, RegexBuilder};
 
 use super::server::{PathMatch, Route, VirtualHost};
 
 /// Compiles a location regex the way nginx's PCRE would read it, case-insensitively for `~*`.
-/// Patterns the `regex` crate cannot read (look-around, back-references) give `None`.
+/// Patterns the `regex` crate cannot read (look-around, back-references) give `None`. Compiled
+/// once per pattern: rules route many probe paths through the same locations.
 pub fn compile(pattern: &str, caseless: bool) -> Option<Regex> {
-    RegexBuilder::new(pattern)
-        .case_insensitive(caseless)
-        .build()
-        .ok()
+    type Cache = HashMap<(String, bool), Option<Regex>>;
+    static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut cache = cache
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    cache
+        .entry((pattern.to_string(), caseless))
+        .or_insert_with(|| {
+            RegexBuilder::new(pattern)
+                .case_insensitive(caseless)
+                .build()
+                .ok()
+        })
+        .clone()
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -69,10 +84,65 @@ fn find<'r>(routes: &'r [Route], uri: &str, chain: &mut Vec<&'r Route>) -> Found
     found
 }
 
+/// httpd's prefix match (`alias_matches` in mod_alias): whole path segments only, so `/static`
+/// matches `/static` and `/static/x`, not `/staticx` or `/static..`.
+fn segment_prefix(uri: &str, path: &str) -> bool {
+    if path.ends_with('/') {
+        return uri.starts_with(path);
+    }
+    uri == path || (uri.starts_with(path) && uri.as_bytes().get(path.len()) == Some(&b'/'))
+}
+
+/// httpd's order: routes are tried as listed (refusals, then `ProxyPass` rules, redirects,
+/// aliases, WSGI mounts), the first match wins; a `ProxyPass … !` that matches ends the
+/// proxying stage for that path.
+fn find_first<'r>(routes: &'r [Route], uri: &str) -> Option<&'r Route> {
+    let mut proxying_stopped = false;
+    for r in routes {
+        let matched = match &r.path {
+            PathMatch::Prefix { path, .. } => segment_prefix(uri, path),
+            PathMatch::Exact(p) => p == uri,
+            PathMatch::Regex { pattern, caseless } => {
+                compile(pattern, *caseless).is_some_and(|re| re.is_match(uri))
+            }
+            PathMatch::Any => true,
+            PathMatch::Named(_) => false,
+        };
+        if !matched {
+            continue;
+        }
+        let proxy_stage = matches!(
+            &r.action,
+            None | Some(super::server::Action::Proxy {
+                protocol: super::server::ProxyProtocol::Http
+                    | super::server::ProxyProtocol::FastCgi
+                    | super::server::ProxyProtocol::Uwsgi
+                    | super::server::ProxyProtocol::Scgi
+                    | super::server::ProxyProtocol::Grpc,
+                ..
+            })
+        );
+        if proxy_stage {
+            if proxying_stopped {
+                continue;
+            }
+            if r.action.is_none() {
+                proxying_stopped = true;
+                continue;
+            }
+        }
+        return Some(r);
+    }
+    None
+}
+
 impl VirtualHost {
     /// The routes a request path passes through, outermost first; the last one answers. Empty
-    /// when no location matches (the host-level settings answer: [`VirtualHost::fallback`]).
+    /// when no route matches (the host-level settings answer: [`VirtualHost::fallback`]).
     pub fn route(&self, uri: &str) -> Vec<&Route> {
+        if self.kind == super::server::ServerKind::Apache {
+            return find_first(&self.routes, uri).into_iter().collect();
+        }
         let mut chain = Vec::new();
         find(&self.routes, uri, &mut chain);
         chain

@@ -7,6 +7,7 @@
 
 use std::fmt;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use crate::source::Span;
 
@@ -191,6 +192,8 @@ pub enum ProxyProtocol {
     Grpc,
     /// mod_wsgi, embedded in httpd.
     Wsgi,
+    /// CGI scripts run by the server itself (httpd `ScriptAlias`, `cgi-script`).
+    Cgi,
 }
 
 /// A response header the server adds.
@@ -242,12 +245,30 @@ pub struct Route {
     /// What a request ending here gets; `None` when nothing is configured (nginx then serves
     /// files from the inherited root).
     pub action: Option<Action>,
-    /// Response headers in effect, after the server's inheritance rules.
-    pub headers: Vec<Header>,
+    /// Response headers in effect, after the server's inheritance rules (shared between the
+    /// routes that inherit the same list).
+    pub headers: Arc<Vec<Header>>,
     /// Headers sent upstream when the action proxies, after inheritance and with defaults.
-    pub upstream_headers: Vec<UpstreamHeader>,
+    pub upstream_headers: Arc<Vec<UpstreamHeader>>,
     /// `autoindex on` in effect.
     pub lists_directories: Option<Span>,
+    /// Status codes answered with the site's own page (nginx `error_page`, httpd
+    /// `ErrorDocument`), with where each is set.
+    pub error_pages: Arc<Vec<(u16, Span)>>,
+    /// The largest request body accepted, in bytes (`0`: unlimited), and where it is set;
+    /// `None`: the server's default (nginx 1 MiB, httpd 1 GiB).
+    pub max_body_size: Option<(u64, Span)>,
+    /// For a route serving files: the file names (probes such as `x.php`) the server would
+    /// execute instead of sending, each with the directive that makes it so (httpd handlers:
+    /// `SetHandler`/`AddHandler` in `<Directory>`, `<FilesMatch>`, `<Location>`, merged in
+    /// httpd's order).
+    pub script_handlers: Vec<(String, Span)>,
+    /// For a route serving files: `.htaccess` files in its directory are read and may change
+    /// handlers and options (httpd `AllowOverride` other than `None`).
+    pub overrides_allowed: Option<Span>,
+    /// The document root in effect (nginx `root`, httpd `DocumentRoot`): what script handlers
+    /// such as PHP-FPM resolve the request path against.
+    pub document_root: Option<String>,
     /// Nested routes, tried inside this one.
     pub children: Vec<Route>,
 }
@@ -256,6 +277,8 @@ pub struct Route {
 pub struct VirtualHost {
     /// The `server` / `<VirtualHost>` opening.
     pub span: Span,
+    /// Which server's rules route requests inside it (see [`VirtualHost::route`]).
+    pub kind: ServerKind,
     pub names: Vec<HostName>,
     pub listens: Vec<Listen>,
     /// What runs for every request before routing (nginx server-level `return`).
@@ -266,6 +289,8 @@ pub struct VirtualHost {
     pub fallback: Route,
     /// `ssl_reject_handshake on`: TLS handshakes for this host are refused.
     pub rejects_handshake: Option<Span>,
+    /// httpd `StrictHostCheck On`: as the default host, it answers unknown Hosts with 400.
+    pub rejects_unknown_hosts: Option<Span>,
 }
 
 /// One front server's configuration.
@@ -274,6 +299,36 @@ pub struct Server {
     pub kind: ServerKind,
     pub hosts: Vec<VirtualHost>,
     pub listeners: Vec<Listener>,
+}
+
+impl Route {
+    /// The file a request path maps to when this route serves files
+    /// (`ngx_http_map_uri_to_path`): an alias replaces the route's prefix, a root is prepended.
+    pub fn file_for(&self, uri: &str) -> Option<String> {
+        match (&self.action, &self.path) {
+            (
+                Some(Action::Files {
+                    dir, alias: true, ..
+                }),
+                PathMatch::Prefix { path, .. },
+            ) => Some(format!("{dir}{}", uri.strip_prefix(path.as_str())?)),
+            (
+                Some(Action::Files {
+                    dir, alias: false, ..
+                }),
+                _,
+            ) => Some(format!("{}{uri}", dir.trim_end_matches('/'))),
+            _ => None,
+        }
+    }
+
+    /// The file a script handler at this route is told to run for a path:
+    /// `$document_root$fastcgi_script_name`, as Debian's `fastcgi.conf` sets SCRIPT_FILENAME.
+    pub fn script_for(&self, uri: &str) -> Option<String> {
+        self.document_root
+            .as_ref()
+            .map(|root| format!("{}{uri}", root.trim_end_matches('/')))
+    }
 }
 
 impl VirtualHost {

@@ -1,11 +1,11 @@
 //! Typed Django settings: what the rules read.
 //!
 //! Every setting the file holds is kept (unknown ones too), each value with the span it was read
-//! from. A setting the file does not hold takes **Django's default** (except in an export from
-//! `contrib/django/deploy_audit_export.py`, whose own Django filled every default), from the table in
+//! from. A setting the file does not hold takes **Django's default**, from the table in
 //! `django_defaults.txt` ([`DEFAULTS_VERSION`], generated from `django/conf/global_settings.py`
 //! by `contrib/django/gen_defaults.py`); a default value's spans all point at
-//! [`Settings::anchor`], since it was not read from anywhere.
+//! [`Settings::anchor`], since it was not read from anywhere. An export from
+//! `contrib/django/deploy_audit_export.py` takes no defaults: the app's own Django filled them.
 //!
 //! Values are not coerced: `DEBUG: "False"` stays a string and `DEBUG: yes` in YAML stays the
 //! string `yes`; both are recorded in [`Settings::quirks`] for the rules. Accessors hand out

@@ -117,3 +117,63 @@ impl<'a> TextRenderer<'a> {
         }
     }
 }
+
+/// The one-line summary that ends the text report.
+pub fn summary_line(findings: &[Finding], errors: &[InputError]) -> String {
+    let count = |s| findings.iter().filter(|f| f.severity == s).count();
+    format!(
+        "{} error(s), {} warning(s), {} info; {} input error(s)",
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
+        errors.len()
+    )
+}
+
+/// The whole text report: input errors, then findings grouped by file (each group headed by
+/// its path and count), what was audited, notes, and the summary line.
+pub fn write_report(out: &mut dyn Write, report: &super::Report, color: bool) -> io::Result<()> {
+    let mut renderer = TextRenderer::new(report.sources, color);
+    for e in report.errors {
+        renderer.error(out, e)?;
+    }
+    let mut groups: Vec<(String, Vec<&Finding>)> = Vec::new();
+    for f in report.findings {
+        let path = report
+            .sources
+            .path(f.primary.span.file)
+            .display()
+            .to_string();
+        match groups.iter_mut().find(|(p, _)| *p == path) {
+            Some((_, v)) => v.push(f),
+            None => groups.push((path, vec![f])),
+        }
+    }
+    groups.sort_by(|a, b| a.0.cmp(&b.0));
+    for (path, findings) in groups {
+        let n = findings.len();
+        let header = format!("{path}: {n} finding{}", if n == 1 { "" } else { "s" });
+        if color {
+            writeln!(out, "\u{1b}[1m{header}\u{1b}[0m")?;
+        } else {
+            writeln!(out, "{header}")?;
+        }
+        for f in findings {
+            renderer.finding(out, f)?;
+        }
+    }
+    for input in report.inputs {
+        writeln!(
+            out,
+            "audited {} {} ({} file{})",
+            input.kind,
+            input.path,
+            input.files,
+            if input.files == 1 { "" } else { "s" }
+        )?;
+    }
+    for note in report.notes {
+        writeln!(out, "note: {note}")?;
+    }
+    writeln!(out, "{}", summary_line(report.findings, report.errors))
+}

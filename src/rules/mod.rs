@@ -5,21 +5,37 @@
 //!
 //! A rule reads the parsed inputs handed to it in [`Context`] and pushes [`Finding`]s; it never
 //! reads files or renders anything.
+//!
+//! Fixtures: every rule has a directory `tests/fixtures/rules/<ID>/` (e.g.
+//! `tests/fixtures/rules/SRV002/`). Each entry named `bad*` (a file, or a directory holding a
+//! deployment: server configuration and settings export) is audited as `check PATH` and must
+//! raise the rule; each `good*` must not. `tests/rules_meta.rs` runs them, and fails for a
+//! registered rule without one; it also checks that the id is unique, the name kebab-case, the
+//! summary non-empty and the docs have the four headings above ([`docs::REQUIRED_SECTIONS`]).
+//! After adding or changing a rule, run `UPDATE_DOCS=1 cargo test --test docs` to regenerate
+//! `docs/rules/`.
 
+pub mod cross;
 pub mod django;
+pub mod docs;
+pub mod select;
 pub mod server;
+pub mod suppress;
 
 use crate::diagnostic::{Finding, Label, Severity};
 use crate::model::server::Server;
 use crate::model::settings::Settings;
 use crate::source::SourceMap;
-use crate::syntax::nginx;
+use crate::syntax::{apache, nginx};
 
 /// Everything a rule may look at.
 pub struct Context<'a> {
     pub sources: &'a SourceMap,
     /// Every nginx configuration given, parsed (includes resolved).
     pub nginx: &'a [nginx::Config],
+    /// Every Apache httpd configuration given, parsed (includes, conditionals and macros
+    /// resolved as httpd reads them).
+    pub apache: &'a [apache::Config],
     /// The model of every front server given (nginx and Apache alike).
     pub servers: &'a [Server],
     /// Every Django settings file given, typed (each read completely; a file that could not be
@@ -53,6 +69,18 @@ impl RuleMeta {
             related: Vec::new(),
             help: None,
         }
+    }
+}
+
+/// A fix hint in the words of the server it is for.
+pub fn for_server(
+    kind: crate::model::server::ServerKind,
+    nginx: impl Into<String>,
+    apache: impl Into<String>,
+) -> String {
+    match kind {
+        crate::model::server::ServerKind::Nginx => nginx.into(),
+        crate::model::server::ServerKind::Apache => apache.into(),
     }
 }
 
@@ -116,17 +144,45 @@ macro_rules! declare_rule {
 
 /// Every rule, in id order.
 pub fn registry() -> Vec<Rule> {
-    let mut rules = server::rules();
+    // Findings about suppressions themselves, made when suppressions are applied
+    // (`suppress::apply`), not by a check of their own.
+    let mut rules: Vec<Rule> = [&suppress::INVALID, &suppress::UNUSED]
+        .into_iter()
+        .map(|meta| Rule {
+            meta,
+            check: |_, _| {},
+        })
+        .collect();
+    rules.extend(server::rules());
+    rules.extend(cross::rules());
+    // Django's own checks keep Django's ids (`security.W004`), which sort among ours.
     rules.extend(django::rules());
+    rules.sort_by_key(|r| r.meta.id);
     rules
+}
+
+/// The metadata of some rules, in their order.
+pub fn metas(rules: &[Rule]) -> Vec<&'static RuleMeta> {
+    rules.iter().map(|r| r.meta).collect()
 }
 
 /// Runs every rule and returns the findings sorted by place, then rule.
 pub fn run(ctx: &Context) -> Vec<Finding> {
+    run_rules(ctx, &registry())
+}
+
+/// Runs the given rules and returns the findings sorted by place, then rule.
+pub fn run_rules(ctx: &Context, rules: &[Rule]) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for rule in registry() {
+    for rule in rules {
         (rule.check)(ctx, &mut findings);
     }
+    sort(&mut findings);
+    findings
+}
+
+/// The report order: by file, place, then rule.
+pub fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
         (a.primary.span.file, a.primary.span.start, a.rule).cmp(&(
             b.primary.span.file,
@@ -134,5 +190,4 @@ pub fn run(ctx: &Context) -> Vec<Finding> {
             b.rule,
         ))
     });
-    findings
 }

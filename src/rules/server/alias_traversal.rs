@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::{Finding, Label, Severity};
-use crate::model::server::{Action, PathMatch, Route};
+use crate::model::server::{Action, PathMatch, Route, ServerKind};
 use crate::rules::{Context, FindingExt};
 
 declare_rule! {
@@ -72,7 +72,8 @@ fn walk(routes: &[Route], out: &mut Vec<Finding>) {
 }
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    for server in ctx.servers {
+    // httpd's Alias matches whole path segments only: `/static..` never matches `/static`.
+    for server in ctx.servers.iter().filter(|s| s.kind == ServerKind::Nginx) {
         for host in &server.hosts {
             walk(&host.routes, out);
         }

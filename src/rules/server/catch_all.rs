@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::{Finding, Label, Severity};
-use crate::rules::{Context, FindingExt};
+use crate::rules::{for_server, Context, FindingExt};
 
 use super::{host_label, public_listeners};
 
@@ -18,6 +18,8 @@ declare_rule! {
     /// reset links and cached absolute URLs; with an explicit list it floods the logs and the
     /// admins' mailbox with `DisallowedHost` errors. Django's deployment checklist asks the web
     /// server to drop such requests.
+    ///
+    /// With `ALLOWED_HOSTS = ['*']` in the settings given, the finding is an error.
     ///
     /// ## Example
     /// ```nginx
@@ -53,10 +55,17 @@ declare_rule! {
 }
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    // With ALLOWED_HOSTS = ['*'] nothing behind the server refuses a forged Host either.
+    let star = ctx.settings.iter().find_map(|s| {
+        s.effective_allowed_hosts()
+            .iter()
+            .any(|h| h == "*")
+            .then(|| s.allowed_hosts().span())
+    });
     for server in ctx.servers {
         for listener in public_listeners(server) {
             let default = &server.hosts[listener.default_host];
-            if default.turns_everyone_away() {
+            if default.turns_everyone_away() || default.rejects_unknown_hosts.is_some() {
                 continue;
             }
             let app_hosts: Vec<usize> = listener
@@ -111,8 +120,16 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     format!("{} serves the app on this socket", host_label(host)),
                 ));
             }
+            if let (Some(allowed), true) = (star, default.reaches_app()) {
+                finding = finding
+                    .severity(Severity::Error)
+                    .related(Label::new(
+                        allowed,
+                        "and ALLOWED_HOSTS accepts any Host: forged hosts reach reset links and absolute URLs",
+                    ));
+            }
             let tls = listener.tls;
-            out.push(finding.help(if tls {
+            let nginx = if tls {
                 format!(
                     "add `server {{ listen {} ssl default_server; server_name _; ssl_reject_handshake on; }}`",
                     listen_arg(&listener.addr)
@@ -122,7 +139,12 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     "add `server {{ listen {} default_server; server_name _; return 444; }}`",
                     listen_arg(&listener.addr)
                 )
-            }));
+            };
+            let apache = format!(
+                "make the first <VirtualHost {}> a catch-all: `<Location /> Require all denied </Location>` (or set `StrictHostCheck On` in it)",
+                listener.addr
+            );
+            out.push(finding.help(for_server(server.kind, nginx, apache)));
         }
     }
 }

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::diagnostic::{Finding, Label};
-use crate::model::server::{Action, ProxyProtocol, Route};
-use crate::rules::{Context, FindingExt};
+use crate::model::server::{Action, ProxyProtocol, Route, ServerKind};
+use crate::rules::{for_server, Context, FindingExt};
 
 declare_rule! {
     /// ## What it checks
@@ -36,14 +36,14 @@ declare_rule! {
     };
 }
 
-fn walk(routes: &[Route], out: &mut Vec<Finding>) {
+fn walk(kind: ServerKind, routes: &[Route], out: &mut Vec<Finding>) {
     for r in routes {
-        check_route(r, out);
-        walk(&r.children, out);
+        check_route(kind, r, out);
+        walk(kind, &r.children, out);
     }
 }
 
-fn check_route(r: &Route, out: &mut Vec<Finding>) {
+fn check_route(kind: ServerKind, r: &Route, out: &mut Vec<Finding>) {
     let Some(Action::Proxy {
         protocol: ProxyProtocol::Http,
         span,
@@ -61,8 +61,8 @@ fn check_route(r: &Route, out: &mut Vec<Finding>) {
                 Label::new(*span, format!("the app receives `Host: {}`", upstream_name(target))),
                 "the app receives the upstream's name as Host, not the client's",
             )
-            .related(Label::new(r.span, "no `proxy_set_header Host` is in effect in this route"))
-            .help("add `proxy_set_header Host $host;` to this route (a level with its own proxy_set_header inherits none)"),
+            .related(Label::new(r.span, for_server(kind, "no `proxy_set_header Host` is in effect in this route", "ProxyPreserveHost is off here")))
+            .help(for_server(kind, "add `proxy_set_header Host $host;` to this route (a level with its own proxy_set_header inherits none)", "add `ProxyPreserveHost On` to this virtual host")),
         ),
         ("$http_host", Some(set)) => out.push(
             META.finding(
@@ -84,8 +84,8 @@ fn upstream_name(target: &str) -> &str {
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for server in ctx.servers {
         for host in &server.hosts {
-            check_route(&host.fallback, out);
-            walk(&host.routes, out);
+            check_route(host.kind, &host.fallback, out);
+            walk(host.kind, &host.routes, out);
         }
     }
 }

@@ -2,9 +2,11 @@
 //! sees it. They hold without Django settings; where settings are given they sharpen.
 
 mod alias_traversal;
+mod app_error_page;
 mod catch_all;
 mod directory_listing;
 mod host_forwarding;
+mod htaccess_override;
 mod open_redirect;
 mod plain_http;
 mod script_under_files;
@@ -41,6 +43,14 @@ pub fn rules() -> Vec<Rule> {
             meta: &directory_listing::META,
             check: directory_listing::check,
         },
+        Rule {
+            meta: &app_error_page::META,
+            check: app_error_page::check,
+        },
+        Rule {
+            meta: &htaccess_override::META,
+            check: htaccess_override::check,
+        },
     ]
 }
 
@@ -52,7 +62,10 @@ pub(crate) fn host_label(host: &VirtualHost) -> String {
         .iter()
         .map(|n| n.pattern.display())
         .find(|n| n != "_")
-        .unwrap_or_else(|| "(no server_name)".to_string())
+        .unwrap_or_else(|| match host.kind {
+            crate::model::server::ServerKind::Nginx => "(no server_name)".to_string(),
+            crate::model::server::ServerKind::Apache => "(no ServerName)".to_string(),
+        })
 }
 
 /// Listeners that carry traffic from outside: not Unix sockets.

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::diagnostic::{Finding, Label};
 use crate::model::server::{Action, ListenHost, VirtualHost};
-use crate::rules::{Context, FindingExt};
+use crate::rules::{for_server, Context, FindingExt};
 
 use super::{host_label, public_listeners};
 
@@ -109,9 +109,11 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         ),
                     )
                     .related(Label::new(span, format!("`{probe}` is answered here")))
-                    .help(
+                    .help(for_server(
+                        server.kind,
                         "make the plain-HTTP server only `return 301 https://$host$request_uri;`",
-                    ),
+                        "make the plain-HTTP virtual host only `Redirect permanent / https://NAME/`",
+                    )),
                 );
             }
         }

@@ -9,7 +9,9 @@ declare_rule! {
     /// a handler that executes scripts. In nginx a regex location (`location ~ \.php$`) outranks
     /// a plain prefix location (`location /media/`), so `/media/evil.php` is handed to PHP-FPM
     /// although it lies under `/media/`; a nested location or a `*_pass` inside the files
-    /// location does the same.
+    /// location does the same. The handler runs `$document_root$fastcgi_script_name`, so the
+    /// finding is made when that is the file the files location serves for the same path:
+    /// the uploaded file itself.
     ///
     /// ## Why it matters
     /// Anyone who can upload a file (a Django `FileField`, an avatar) can then have it executed:
@@ -46,7 +48,7 @@ fn executes(action: Option<&Action>) -> bool {
     matches!(
         action,
         Some(Action::Proxy {
-            protocol: ProxyProtocol::FastCgi | ProxyProtocol::Scgi,
+            protocol: ProxyProtocol::FastCgi | ProxyProtocol::Scgi | ProxyProtocol::Cgi,
             ..
         })
     )
@@ -63,8 +65,16 @@ fn files_locations<'r>(routes: &'r [Route], out: &mut Vec<&'r Route>) {
     }
 }
 
+/// Whether any route of the host can execute a script at all (most Django hosts have none, and
+/// then no probe needs routing).
+fn may_execute(routes: &[Route]) -> bool {
+    routes.iter().any(|r| {
+        executes(r.action.as_ref()) || !r.script_handlers.is_empty() || may_execute(&r.children)
+    })
+}
+
 fn check_host(host: &VirtualHost, out: &mut Vec<Finding>) {
-    if host.first.is_some() {
+    if host.first.is_some() || !may_execute(&host.routes) {
         return;
     }
     let mut files = Vec::new();
@@ -73,6 +83,20 @@ fn check_host(host: &VirtualHost, out: &mut Vec<Finding>) {
         let PathMatch::Prefix { path, .. } = &loc.path else {
             continue;
         };
+        // httpd: the handlers merged for the directory itself run the file.
+        if let Some((probe, span)) = loc.script_handlers.first() {
+            out.push(
+                META.finding(
+                    Label::new(*span, format!("this handler runs `{probe}` as a script")),
+                    format!("files under {path} can be executed: a handler applies to them"),
+                )
+                .related(Label::new(loc.span, "this location serves the files"))
+                .help(format!(
+                    "in the <Directory> of {path}: `<FilesMatch \".+\\.(php|phtml|phar|cgi|pl|py|sh)$\"> Require all denied </FilesMatch>` (or `php_admin_flag engine off`); `SetHandler none` in the <Directory> alone does not stop a global <FilesMatch>"
+                )),
+            );
+            continue;
+        }
         let base = if path.ends_with('/') {
             path.clone()
         } else {
@@ -83,6 +107,11 @@ fn check_host(host: &VirtualHost, out: &mut Vec<Finding>) {
             let chain = host.route(&uri);
             let Some(answer) = chain.last() else { continue };
             if !executes(answer.action.as_ref()) {
+                continue;
+            }
+            // PHP-FPM runs the file under the handler's root: only when that is the served
+            // file is the upload itself executed.
+            if answer.script_for(&uri) != loc.file_for(&uri) {
                 continue;
             }
             let how = if chain.iter().any(|r| std::ptr::eq(*r, loc)) {

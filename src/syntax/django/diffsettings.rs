@@ -7,7 +7,7 @@
 //!   codes (`--force-color` or a terminal).
 //!
 //! One setting per line (Python's `repr()` escapes newlines). Spans are byte offsets in the
-//! original file, colour codes included.
+//! original file, colour codes included. `grammars/django-diffsettings.ebnf` states the grammar.
 
 use std::ops::Range;
 

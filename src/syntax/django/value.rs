@@ -50,8 +50,8 @@ pub enum Kind {
         func: String,
         args: Vec<Arg>,
     },
-    /// An opaque `<…>` repr (`<function f at 0x…>`, `<enum 'CSP'>`), as written; the tool does not
-    /// know its value.
+    /// An opaque `<…>` repr (`<function f at 0x…>`, `<enum 'CSP'>`), as written; the tool does
+    /// not know its value.
     Opaque(String),
     /// A bare name in a repr that is not a literal (`Ellipsis`, `NotImplemented`).
     Name(String),

@@ -31,12 +31,35 @@ pub fn parse_path(sources: &mut SourceMap, path: &Path) -> Result<Config, InputE
     parse_file(sources, id)
 }
 
+/// Reads and parses a configuration whose includes resolve against `prefix` (nginx's conf
+/// prefix), for a fragment read without its main file.
+pub fn parse_path_with_prefix(
+    sources: &mut SourceMap,
+    path: &Path,
+    prefix: &Path,
+) -> Result<Config, InputError> {
+    let id = sources
+        .read(path)
+        .map_err(|e| InputError::file(path, e.to_string()))?;
+    if include::is_dump(&sources.file(id).bytes) {
+        return parse_file(sources, id);
+    }
+    let mut loader = include::FsLoader::new(prefix);
+    loader.remember(path, id);
+    Ok(parser::parse_config(sources, &mut loader, id))
+}
+
 /// Parses one file without following its includes.
 pub fn parse_single_file(sources: &mut SourceMap, path: &Path) -> Result<Config, InputError> {
     let id = sources
         .read(path)
         .map_err(|e| InputError::file(path, e.to_string()))?;
-    Ok(parser::parse_config(sources, &mut include::NoIncludes, id))
+    Ok(parse_file_without_includes(sources, id))
+}
+
+/// Parses a file already in the source map without following its includes.
+pub fn parse_file_without_includes(sources: &mut SourceMap, id: FileId) -> Config {
+    parser::parse_config(sources, &mut include::NoIncludes, id)
 }
 
 /// Parses a file already in the source map.

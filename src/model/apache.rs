@@ -1,0 +1,977 @@
+//! The server model computed from an httpd configuration, the way httpd decides
+//! (../shared/reference/apache.md §2):
+//! - virtual hosts per address (server/vhost.c): a specific `IP:port` is a set of its own; in a
+//!   set the first `<VirtualHost>` in configuration order is the default; `*` and `_default_`
+//!   are the wildcard; a port-less `<VirtualHost *>` is `*:*` (port 0 here);
+//! - names: `ServerName`, `ServerAlias` with `*`/`?` wildcards (first match, no precedence);
+//! - routing (translate_name hooks): `ProxyPass` rules first, in configuration order, the first
+//!   match winning (`!` stops proxying for its path); then `Redirect` before `Alias`; then
+//!   `WSGIScriptAlias`; then `DocumentRoot`. Path prefixes match whole segments only;
+//! - headers: `Header [always] set`, `RequestHeader set|unset`, `ProxyPreserveHost` (off: the
+//!   backend's own name as Host), and mod_proxy_http's own `X-Forwarded-For/-Host/-Server`.
+
+use std::sync::Arc;
+
+use crate::source::{SourceMap, Span};
+use crate::syntax::apache::{Config, Directive};
+
+use super::nginx::parse_listen_addr;
+use super::server::{
+    Action, Header, HostName, Listen, ListenHost, Listener, NamePattern, PathMatch, ProxyProtocol,
+    Route, Server, ServerKind, SocketAddr, UpstreamHeader, VirtualHost,
+};
+
+fn args(d: &Directive) -> Vec<String> {
+    d.args.iter().map(|w| w.text().into_owned()).collect()
+}
+
+fn lower_name(d: &Directive) -> String {
+    d.name.text().to_ascii_lowercase()
+}
+
+/// The settings of one level (the main server, or a virtual host merged over it).
+#[derive(Clone, Default)]
+struct Level {
+    document_root: Option<(String, Span)>,
+    proxy: Vec<(PathMatch, Option<String>, Span)>,
+    redirects: Vec<(PathMatch, u16, String, Span)>,
+    aliases: Vec<(PathMatch, String, Span, bool)>,
+    wsgi: Vec<(PathMatch, String, Span)>,
+    headers: Vec<Header>,
+    request_headers: Vec<(String, Option<String>, Span)>,
+    preserve_host: Option<bool>,
+    error_pages: Vec<(u16, Span)>,
+    max_body: Option<(u64, Span)>,
+    denied: Vec<(String, Span)>,
+    first: Option<Action>,
+    strict_host_check: Option<Span>,
+    tls: bool,
+    names: Vec<HostName>,
+    rewrite_on: bool,
+    /// `<Directory>`, `<Files>`, `<FilesMatch>`, `<Location>` sections, main server's first.
+    sections: Vec<FileSection>,
+}
+
+/// A per-directory section and the directives in it that decide how files are handled.
+#[derive(Clone)]
+struct FileSection {
+    scope: Scope,
+    /// (lower-cased name, arguments, span) of each directive inside.
+    directives: Vec<(String, Vec<String>, Span)>,
+}
+
+#[derive(Clone)]
+enum Scope {
+    /// `<Directory path>` (not the regex form).
+    Directory(String),
+    /// `<Files name>` / `<FilesMatch regex>`, optionally inside a `<Directory>`.
+    Files {
+        pattern: regex::Regex,
+        within: Option<String>,
+    },
+    /// `<Location prefix>`.
+    Location(String),
+}
+
+fn prefix(path: &str) -> PathMatch {
+    PathMatch::Prefix {
+        path: path.to_string(),
+        no_regex: true,
+    }
+}
+
+fn regex(pattern: &str) -> PathMatch {
+    PathMatch::Regex {
+        pattern: pattern.to_string(),
+        caseless: false,
+    }
+}
+
+/// `ServerAlias` wildcards: `*.x` and `x.*` map to nginx's forms; any other `*`/`?` to a regex.
+fn alias_pattern(name: &str) -> NamePattern {
+    let name = name.to_ascii_lowercase();
+    if !name.contains(['*', '?']) {
+        return NamePattern::Exact(name);
+    }
+    if let Some(rest) = name.strip_prefix("*.") {
+        if !rest.contains(['*', '?']) {
+            return NamePattern::LeadingWildcard(format!(".{rest}"));
+        }
+    }
+    if let Some(rest) = name.strip_suffix(".*") {
+        if !rest.contains(['*', '?']) {
+            return NamePattern::TrailingWildcard(format!("{rest}."));
+        }
+    }
+    let mut re = String::from("^");
+    for c in name.chars() {
+        match c {
+            '*' => re.push_str(".*"),
+            '?' => re.push('.'),
+            c => re.push_str(&regex::escape(&c.to_string())),
+        }
+    }
+    re.push('$');
+    NamePattern::Regex(re)
+}
+
+/// `ServerName [scheme://]name[:port]`.
+fn server_name(value: &str) -> String {
+    let v = value.split_once("://").map_or(value, |(_, r)| r);
+    let v = if v.starts_with('[') {
+        v.split_once(']')
+            .map_or(v, |(h, _)| h)
+            .trim_start_matches('[')
+    } else {
+        v.split(':').next().unwrap_or(v)
+    };
+    v.to_ascii_lowercase()
+}
+
+fn status_of(word: &str) -> Option<u16> {
+    match word.to_ascii_lowercase().as_str() {
+        "permanent" => Some(301),
+        "temp" => Some(302),
+        "seeother" => Some(303),
+        "gone" => Some(410),
+        w => w.parse().ok(),
+    }
+}
+
+/// Reads one level's directives (and `<Location>` sections in it) over `base`.
+fn level(directives: &[&Directive], config: &Config, base: &Level) -> Level {
+    let mut l = base.clone();
+    // A level's own rules come before those it inherits (mod_alias and mod_proxy merge the
+    // virtual host's list in front of the main server's).
+    let mut proxy = Vec::new();
+    let mut redirects = Vec::new();
+    let mut aliases = Vec::new();
+    let mut wsgi = Vec::new();
+    let mut headers = Vec::new();
+    for d in directives {
+        let a = args(d);
+        let span = d.span;
+        match lower_name(d).as_str() {
+            "documentroot" if a.len() == 1 => l.document_root = Some((a[0].clone(), span)),
+            "servername" if !a.is_empty() => l.names.insert(
+                0,
+                HostName {
+                    pattern: NamePattern::Exact(server_name(&a[0])),
+                    span: d.args[0].span,
+                },
+            ),
+            "serveralias" => {
+                for w in &d.args {
+                    l.names.push(HostName {
+                        pattern: alias_pattern(&w.text()),
+                        span: w.span,
+                    });
+                }
+            }
+            "proxypass" if a.len() >= 2 => {
+                proxy.push((prefix(&a[0]), (a[1] != "!").then(|| a[1].clone()), span))
+            }
+            "proxypassmatch" if a.len() >= 2 => {
+                proxy.push((regex(&a[0]), (a[1] != "!").then(|| a[1].clone()), span))
+            }
+            "redirect" | "redirectpermanent" | "redirecttemp" => {
+                let (status, rest) = match lower_name(d).as_str() {
+                    "redirectpermanent" => (301, &a[..]),
+                    "redirecttemp" => (302, &a[..]),
+                    _ => match a.first().and_then(|w| status_of(w)) {
+                        Some(s) => (s, &a[1..]),
+                        None => (302, &a[..]),
+                    },
+                };
+                if let Some(path) = rest.first() {
+                    redirects.push((
+                        prefix(path),
+                        status,
+                        rest.get(1).cloned().unwrap_or_default(),
+                        span,
+                    ));
+                }
+            }
+            "redirectmatch" => {
+                let (status, rest) = match a.first().and_then(|w| status_of(w)) {
+                    Some(s) => (s, &a[1..]),
+                    None => (302, &a[..]),
+                };
+                if let Some(pattern) = rest.first() {
+                    redirects.push((
+                        regex(pattern),
+                        status,
+                        rest.get(1).cloned().unwrap_or_default(),
+                        span,
+                    ));
+                }
+            }
+            "alias" if a.len() == 2 => aliases.push((prefix(&a[0]), a[1].clone(), span, false)),
+            "aliasmatch" if a.len() == 2 => aliases.push((regex(&a[0]), a[1].clone(), span, false)),
+            "scriptalias" if a.len() == 2 => {
+                aliases.push((prefix(&a[0]), a[1].clone(), span, true))
+            }
+            "wsgiscriptalias" if a.len() >= 2 => wsgi.push((prefix(&a[0]), a[1].clone(), span)),
+            "header" => {
+                let always = a.first().is_some_and(|w| w.eq_ignore_ascii_case("always"));
+                let rest = if always
+                    || a.first()
+                        .is_some_and(|w| w.eq_ignore_ascii_case("onsuccess"))
+                {
+                    &a[1..]
+                } else {
+                    &a[..]
+                };
+                if let [action, name, value, ..] = rest {
+                    if matches!(
+                        action.to_ascii_lowercase().as_str(),
+                        "set" | "add" | "append" | "merge"
+                    ) {
+                        headers.push(Header {
+                            name: name.to_ascii_lowercase(),
+                            value: value.clone(),
+                            always,
+                            span,
+                        });
+                    }
+                }
+            }
+            "requestheader" => {
+                if let [action, name, rest @ ..] = &a[..] {
+                    match action.to_ascii_lowercase().as_str() {
+                        "set" | "add" | "append" | "merge" | "setifempty" => l
+                            .request_headers
+                            .push((name.to_ascii_lowercase(), rest.first().cloned(), span)),
+                        "unset" => l
+                            .request_headers
+                            .push((name.to_ascii_lowercase(), None, span)),
+                        _ => {}
+                    }
+                }
+            }
+            "proxypreservehost" if a.len() == 1 => {
+                l.preserve_host = Some(a[0].eq_ignore_ascii_case("on"))
+            }
+            "errordocument" if a.len() >= 2 => {
+                if let Ok(code) = a[0].parse() {
+                    l.error_pages.push((code, span));
+                }
+            }
+            "limitrequestbody" if a.len() == 1 => {
+                if let Ok(n) = a[0].parse() {
+                    l.max_body = Some((n, span));
+                }
+            }
+            "sslengine" if a.len() == 1 => l.tls = a[0].eq_ignore_ascii_case("on"),
+            "stricthostcheck" if a.len() == 1 && a[0].eq_ignore_ascii_case("on") => {
+                l.strict_host_check = Some(span)
+            }
+            "rewriteengine" if a.len() == 1 => l.rewrite_on = a[0].eq_ignore_ascii_case("on"),
+            "rewriterule" if l.rewrite_on && l.first.is_none() && a.len() >= 2 => {
+                l.first = rewrite_action(&a, span);
+            }
+            "<directory" if a.len() == 1 && a[0] != "~" => {
+                let path = a[0].trim_end_matches('/').to_string();
+                let inner = config.effective(d.items());
+                let mut own = Vec::new();
+                for i in &inner {
+                    let name = lower_name(i);
+                    if name == "<files" || name == "<filesmatch" {
+                        if let Some(pattern) = files_pattern(&name, &args(i)) {
+                            l.sections.push(FileSection {
+                                scope: Scope::Files {
+                                    pattern,
+                                    within: Some(path.clone()),
+                                },
+                                directives: section_directives(config, i),
+                            });
+                        }
+                    } else {
+                        own.push((name, args(i), i.span));
+                    }
+                }
+                l.sections.push(FileSection {
+                    scope: Scope::Directory(path),
+                    directives: own,
+                });
+            }
+            "<files" | "<filesmatch" => {
+                if let Some(pattern) = files_pattern(&lower_name(d), &a) {
+                    l.sections.push(FileSection {
+                        scope: Scope::Files {
+                            pattern,
+                            within: None,
+                        },
+                        directives: section_directives(config, d),
+                    });
+                }
+            }
+            "<location" if a.len() == 1 => {
+                l.sections.push(FileSection {
+                    scope: Scope::Location(a[0].clone()),
+                    directives: section_directives(config, d),
+                });
+                let inner = config.effective(d.items());
+                let denied = inner.iter().any(|i| {
+                    lower_name(i) == "require"
+                        && args(i)
+                            .iter()
+                            .map(|s| s.to_ascii_lowercase())
+                            .collect::<Vec<_>>()
+                            == ["all", "denied"]
+                });
+                if denied {
+                    l.denied.push((a[0].clone(), span));
+                }
+                for i in &inner {
+                    let ia = args(i);
+                    if lower_name(i) == "proxypass" && !ia.is_empty() {
+                        proxy.push((prefix(&a[0]), (ia[0] != "!").then(|| ia[0].clone()), i.span));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    proxy.extend(std::mem::take(&mut l.proxy));
+    l.proxy = proxy;
+    redirects.extend(std::mem::take(&mut l.redirects));
+    l.redirects = redirects;
+    aliases.extend(std::mem::take(&mut l.aliases));
+    l.aliases = aliases;
+    wsgi.extend(std::mem::take(&mut l.wsgi));
+    l.wsgi = wsgi;
+    headers.extend(std::mem::take(&mut l.headers));
+    l.headers = headers;
+    l
+}
+
+/// `<Files name>` (wildcards) or `<FilesMatch regex>` / `<Files ~ regex>`, as a regex on the
+/// file's base name.
+fn files_pattern(section: &str, a: &[String]) -> Option<regex::Regex> {
+    let re = match (section, a) {
+        ("<filesmatch", [re]) | ("<files", [_, re]) => re.clone(),
+        ("<files", [name]) => {
+            let mut re = String::from("^");
+            for c in name.chars() {
+                match c {
+                    '*' => re.push_str(".*"),
+                    '?' => re.push('.'),
+                    c => re.push_str(&regex::escape(&c.to_string())),
+                }
+            }
+            re.push('$');
+            re
+        }
+        _ => return None,
+    };
+    regex::Regex::new(&re).ok()
+}
+
+fn section_directives(config: &Config, d: &Directive) -> Vec<(String, Vec<String>, Span)> {
+    config
+        .effective(d.items())
+        .iter()
+        .map(|i| (lower_name(i), args(i), i.span))
+        .collect()
+}
+
+/// What httpd does with one file, after merging its sections in httpd's order (docs
+/// sections.xml): `<Directory>` shortest path first, then `<Files>`/`<FilesMatch>`, then
+/// `<Location>`, each later one overriding.
+#[derive(Default)]
+struct FileHandling {
+    handler: Option<(String, Span)>,
+    ext_handlers: Vec<(String, String, Span)>,
+    exec_cgi: Option<Span>,
+    php_off: bool,
+    denied: bool,
+    indexes: Option<Span>,
+    overrides: Option<Span>,
+}
+
+impl FileHandling {
+    fn apply(&mut self, directives: &[(String, Vec<String>, Span)], in_directory: bool) {
+        for (name, a, span) in directives {
+            let lower: Vec<String> = a.iter().map(|x| x.to_ascii_lowercase()).collect();
+            match name.as_str() {
+                "sethandler" if !a.is_empty() => {
+                    self.handler = (lower[0] != "none").then(|| (lower[0].clone(), *span));
+                    if lower[0] == "none" {
+                        self.ext_handlers.clear();
+                    }
+                }
+                "addhandler" if a.len() >= 2 => {
+                    for ext in &lower[1..] {
+                        let ext = ext.trim_start_matches('.').to_string();
+                        self.ext_handlers.retain(|(e, _, _)| e != &ext);
+                        self.ext_handlers.push((ext, lower[0].clone(), *span));
+                    }
+                }
+                "removehandler" => {
+                    for ext in &lower {
+                        let ext = ext.trim_start_matches('.');
+                        self.ext_handlers.retain(|(e, _, _)| e != ext);
+                    }
+                }
+                "options" => {
+                    let relative = lower
+                        .iter()
+                        .all(|o| o.starts_with('+') || o.starts_with('-'));
+                    if !relative {
+                        self.exec_cgi = None;
+                        self.indexes = None;
+                    }
+                    for o in &lower {
+                        let (sign, opt) = match o.as_bytes().first() {
+                            Some(b'+') => (true, &o[1..]),
+                            Some(b'-') => (false, &o[1..]),
+                            _ => (true, o.as_str()),
+                        };
+                        let on = sign.then_some(*span);
+                        match opt {
+                            "execcgi" => self.exec_cgi = on,
+                            "indexes" => self.indexes = on,
+                            "all" => {
+                                self.exec_cgi = on;
+                                self.indexes = on;
+                            }
+                            "none" => {
+                                self.exec_cgi = None;
+                                self.indexes = None;
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                "php_admin_flag" | "php_flag" | "php_admin_value" | "php_value"
+                    if lower.first().map(String::as_str) == Some("engine") =>
+                {
+                    self.php_off = matches!(lower.get(1).map(String::as_str), Some("off" | "0"));
+                }
+                "require" if lower == ["all", "denied"] => self.denied = true,
+                "require" if lower == ["all", "granted"] => self.denied = false,
+                "allowoverride" if in_directory => {
+                    self.overrides =
+                        (lower.first().map(String::as_str) != Some("none")).then_some(*span);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The directive that makes `file` run as a script, if any.
+    fn executes(&self, file: &str, php_loaded: bool) -> Option<Span> {
+        if self.denied {
+            return None;
+        }
+        let ext = file.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
+        let (handler, span) = match &self.handler {
+            Some((h, s)) => (h.clone(), *s),
+            None => {
+                let (_, h, s) = self.ext_handlers.iter().rev().find(|(e, _, _)| *e == ext)?;
+                (h.clone(), *s)
+            }
+        };
+        if handler.starts_with("proxy:") {
+            return Some(span);
+        }
+        if handler.contains("php") {
+            return (php_loaded && !self.php_off).then_some(span);
+        }
+        if handler == "cgi-script" {
+            return self.exec_cgi.map(|_| span);
+        }
+        None
+    }
+}
+
+/// Evaluates the sections of a level for a file at `path` requested as `uri`.
+fn handling(sections: &[FileSection], path: &str, uri: &str) -> FileHandling {
+    let mut h = FileHandling::default();
+    let dir_of = path.rsplit_once('/').map_or("", |(d, _)| d);
+    let base = path.rsplit('/').next().unwrap_or(path);
+    let in_dir = |d: &str| dir_of == d || dir_of.starts_with(&format!("{d}/")) || d.is_empty();
+    let mut dirs: Vec<(&String, &FileSection)> = sections
+        .iter()
+        .filter_map(|s| match &s.scope {
+            Scope::Directory(d) if in_dir(d) => Some((d, s)),
+            _ => None,
+        })
+        .collect();
+    dirs.sort_by_key(|(d, _)| d.split('/').filter(|p| !p.is_empty()).count());
+    for (_, s) in dirs {
+        h.apply(&s.directives, true);
+    }
+    for s in sections {
+        if let Scope::Files { pattern, within } = &s.scope {
+            if pattern.is_match(base) && within.as_ref().is_none_or(|d| in_dir(d)) {
+                h.apply(&s.directives, false);
+            }
+        }
+    }
+    for s in sections {
+        if let Scope::Location(prefix) = &s.scope {
+            if uri.starts_with(prefix.as_str()) {
+                h.apply(&s.directives, false);
+            }
+        }
+    }
+    h
+}
+
+/// Script names probed under every files route.
+const SCRIPT_PROBES: &[&str] = &[
+    "x.php", "x.phtml", "x.phar", "x.cgi", "x.pl", "x.py", "x.sh",
+];
+
+/// Fills in, for each files route, what httpd would execute there, whether `.htaccess` can
+/// change it, and whether directories are listed.
+fn handlers(l: &Level, route: &mut Route, php_loaded: bool) {
+    let base_uri = match &route.path {
+        PathMatch::Prefix { path, .. } => path.trim_end_matches('/').to_string(),
+        _ => String::new(),
+    };
+    let Some(Action::Files { .. }) = &route.action else {
+        return;
+    };
+    for probe in SCRIPT_PROBES {
+        let uri = format!("{base_uri}/{probe}");
+        let Some(file) = route.file_for(&uri) else {
+            continue;
+        };
+        let h = handling(&l.sections, &file.replace("//", "/"), &uri);
+        if let Some(span) = h.executes(&file, php_loaded) {
+            route.script_handlers.push((probe.to_string(), span));
+        }
+        if route.overrides_allowed.is_none() {
+            route.overrides_allowed = h.overrides;
+        }
+        if route.lists_directories.is_none() {
+            route.lists_directories = h.indexes;
+        }
+    }
+}
+
+/// A `RewriteRule` that applies to every path: a redirect (`[R]`), a refusal (`[F]`, `[G]`).
+fn rewrite_action(a: &[String], span: Span) -> Option<Action> {
+    let pattern = a[0].as_str();
+    if !matches!(
+        pattern,
+        "^" | "^/?(.*)$" | "^(.*)$" | "(.*)" | "^/(.*)$" | ".*" | "^.*$"
+    ) {
+        return None;
+    }
+    let flags = a
+        .get(2)
+        .map(|f| f.trim_matches(['[', ']']).to_ascii_uppercase())
+        .unwrap_or_default();
+    let flags: Vec<&str> = flags.split(',').collect();
+    if flags.contains(&"F") {
+        return Some(Action::Reject { status: 403, span });
+    }
+    if flags.contains(&"G") {
+        return Some(Action::Reject { status: 410, span });
+    }
+    let status = flags.iter().find_map(|f| {
+        let r = f.strip_prefix('R')?;
+        Some(
+            r.strip_prefix('=')
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(302),
+        )
+    })?;
+    if (300..400).contains(&status) {
+        Some(Action::Redirect {
+            status,
+            target: a[1].clone(),
+            span,
+        })
+    } else {
+        Some(Action::Reject { status, span })
+    }
+}
+
+fn upstream_headers(l: &Level) -> Vec<UpstreamHeader> {
+    let mut out: Vec<UpstreamHeader> = Vec::new();
+    for (name, value, span) in &l.request_headers {
+        out.retain(|h| &h.name != name);
+        if let Some(v) = value {
+            out.push(UpstreamHeader {
+                name: name.clone(),
+                value: v.clone(),
+                span: Some(*span),
+            });
+        } else {
+            // `RequestHeader unset` removes the client's header: nothing passes through.
+            out.push(UpstreamHeader {
+                name: name.clone(),
+                value: String::new(),
+                span: Some(*span),
+            });
+        }
+    }
+    if !out.iter().any(|h| h.name == "host") {
+        out.push(UpstreamHeader {
+            name: "host".into(),
+            value: if l.preserve_host == Some(true) {
+                "$host".into()
+            } else {
+                "$proxy_host".into()
+            },
+            span: None,
+        });
+    }
+    // mod_proxy_http always sets these (appending to the client's values).
+    for name in ["x-forwarded-for", "x-forwarded-host", "x-forwarded-server"] {
+        if !out.iter().any(|h| h.name == name) {
+            out.push(UpstreamHeader {
+                name: name.into(),
+                value: "(appended by mod_proxy_http)".into(),
+                span: None,
+            });
+        }
+    }
+    out
+}
+
+fn route(l: &Level, path: PathMatch, span: Span, action: Option<Action>) -> Route {
+    Route {
+        path,
+        span,
+        action,
+        headers: Arc::new(l.headers.clone()),
+        upstream_headers: Arc::new(upstream_headers(l)),
+        lists_directories: None,
+        error_pages: Arc::new(l.error_pages.clone()),
+        script_handlers: Vec::new(),
+        overrides_allowed: None,
+        max_body_size: l.max_body,
+        document_root: l.document_root.as_ref().map(|(d, _)| d.clone()),
+        children: Vec::new(),
+    }
+}
+
+fn virtual_host(l: &Level, span: Span, listens: Vec<Listen>, php_loaded: bool) -> VirtualHost {
+    let mut routes = Vec::new();
+    // `<Location> Require all denied` refuses whatever the path was mapped to.
+    for (path, s) in &l.denied {
+        routes.push(route(
+            l,
+            prefix(path),
+            *s,
+            Some(Action::Reject {
+                status: 403,
+                span: *s,
+            }),
+        ));
+    }
+    // The order httpd tries them in: proxying first, then redirects, aliases, WSGI.
+    for (path, target, s) in &l.proxy {
+        let action = target.as_ref().map(|t| Action::Proxy {
+            protocol: if t.starts_with("fcgi://") {
+                ProxyProtocol::FastCgi
+            } else if t.starts_with("uwsgi://") {
+                ProxyProtocol::Uwsgi
+            } else {
+                ProxyProtocol::Http
+            },
+            target: t.clone(),
+            span: *s,
+        });
+        routes.push(route(l, path.clone(), *s, action));
+    }
+    for (path, status, target, s) in &l.redirects {
+        let action = if (300..400).contains(status) {
+            Action::Redirect {
+                status: *status,
+                target: target.clone(),
+                span: *s,
+            }
+        } else {
+            Action::Reject {
+                status: *status,
+                span: *s,
+            }
+        };
+        routes.push(route(l, path.clone(), *s, Some(action)));
+    }
+    for (path, dir, s, script) in &l.aliases {
+        let action = if *script {
+            Action::Proxy {
+                protocol: ProxyProtocol::Cgi,
+                target: dir.clone(),
+                span: *s,
+            }
+        } else {
+            Action::Files {
+                dir: dir.clone(),
+                alias: true,
+                span: *s,
+            }
+        };
+        routes.push(route(l, path.clone(), *s, Some(action)));
+    }
+    for (path, script, s) in &l.wsgi {
+        let action = Action::Proxy {
+            protocol: ProxyProtocol::Wsgi,
+            target: script.clone(),
+            span: *s,
+        };
+        routes.push(route(l, path.clone(), *s, Some(action)));
+    }
+    let fallback_action = l.document_root.as_ref().map(|(dir, s)| Action::Files {
+        dir: dir.clone(),
+        alias: false,
+        span: *s,
+    });
+    let mut fallback = route(l, PathMatch::Any, span, fallback_action);
+    for r in routes.iter_mut().chain(std::iter::once(&mut fallback)) {
+        handlers(l, r, php_loaded);
+    }
+    VirtualHost {
+        span,
+        kind: ServerKind::Apache,
+        names: l.names.clone(),
+        listens,
+        first: l.first.clone(),
+        routes,
+        fallback,
+        rejects_handshake: None,
+        rejects_unknown_hosts: l.strict_host_check,
+    }
+}
+
+fn vhost_addr(text: &str, default_port: u16) -> Option<SocketAddr> {
+    let text = text.trim();
+    let (host, port) = if text.starts_with('[') {
+        let (h, rest) = text.split_once(']')?;
+        (format!("{h}]"), rest.strip_prefix(':'))
+    } else {
+        match text.rsplit_once(':') {
+            Some((h, p)) => (h.to_string(), Some(p)),
+            None => (text.to_string(), None),
+        }
+    };
+    let port = match port {
+        Some("*") | None if host == "*" && port.is_none() => 0,
+        Some("*") => 0,
+        Some(p) => p.parse().ok()?,
+        None => default_port,
+    };
+    let host = if host == "*" || host.eq_ignore_ascii_case("_default_") {
+        ListenHost::AnyV4
+    } else {
+        parse_listen_addr(&format!("{host}:1"))?.host
+    };
+    Some(SocketAddr { host, port })
+}
+
+/// Builds the model of an httpd configuration.
+pub fn build(config: &Config, _sources: &SourceMap) -> Server {
+    let top = config.top();
+    let main = level(&top, config, &Level::default());
+    let php_loaded = config.modules.iter().any(|m| m.starts_with("php"));
+    let mut listen_ports: Vec<(SocketAddr, bool, Span)> = Vec::new();
+    for d in &top {
+        if lower_name(d) == "listen" {
+            let a = args(d);
+            if let Some(addr) = a.first().and_then(|t| parse_listen_addr(t)) {
+                let tls =
+                    a.get(1).is_some_and(|p| p.eq_ignore_ascii_case("https")) || addr.port == 443;
+                listen_ports.push((addr, tls, d.span));
+            }
+        }
+    }
+    let default_port = listen_ports.first().map_or(80, |(a, _, _)| a.port);
+    let mut hosts = Vec::new();
+    for d in &top {
+        if !d.name_is("<VirtualHost") {
+            continue;
+        }
+        let inner = config.effective(d.items());
+        let l = level(
+            &inner,
+            config,
+            &Level {
+                names: Vec::new(),
+                first: None,
+                strict_host_check: None,
+                tls: false,
+                ..main.clone()
+            },
+        );
+        let listens = d
+            .args
+            .iter()
+            .filter_map(|w| vhost_addr(&w.text(), default_port))
+            .map(|addr| Listen {
+                addr,
+                default: false,
+                tls: l.tls,
+                span: d
+                    .name
+                    .span
+                    .to(d.args.last().map_or(d.name.span, |w| w.span)),
+            })
+            .collect();
+        hosts.push(virtual_host(&l, d.name.span, listens, php_loaded));
+    }
+    // Listen ports no virtual host covers are answered by the main server.
+    let uncovered: Vec<Listen> = listen_ports
+        .iter()
+        .filter(|(addr, _, _)| {
+            !hosts.iter().any(|h: &VirtualHost| {
+                h.listens
+                    .iter()
+                    .any(|l| l.addr.port == addr.port || l.addr.port == 0)
+            })
+        })
+        .map(|(addr, tls, span)| Listen {
+            addr: addr.clone(),
+            default: false,
+            tls: *tls || main.tls,
+            span: *span,
+        })
+        .collect();
+    if !uncovered.is_empty() {
+        let span = uncovered[0].span;
+        hosts.push(virtual_host(&main, span, uncovered, php_loaded));
+    }
+    let listeners = listeners(&hosts);
+    Server {
+        kind: ServerKind::Apache,
+        hosts,
+        listeners,
+    }
+}
+
+/// httpd: the first virtual host of an address set is its default.
+fn listeners(hosts: &[VirtualHost]) -> Vec<Listener> {
+    let mut out: Vec<Listener> = Vec::new();
+    for (i, host) in hosts.iter().enumerate() {
+        for l in &host.listens {
+            match out.iter_mut().find(|x| x.addr == l.addr) {
+                Some(x) => {
+                    x.tls |= l.tls;
+                    if !x.hosts.contains(&i) {
+                        x.hosts.push(i);
+                    }
+                }
+                None => out.push(Listener {
+                    addr: l.addr.clone(),
+                    tls: l.tls,
+                    hosts: vec![i],
+                    default_host: i,
+                    default_span: l.span,
+                }),
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::apache;
+
+    fn model(text: &str) -> Server {
+        let mut sources = SourceMap::new();
+        let id = sources.add("httpd.conf", text.as_bytes().to_vec());
+        let config = apache::parse_file(&mut sources, id, &apache::Options::default());
+        assert!(config.is_ok(), "{:?}", config.errors);
+        build(&config, &sources)
+    }
+
+    fn answer(server: &Server, uri: &str) -> String {
+        match &server.hosts[0].answering(uri).action {
+            Some(Action::Proxy { .. }) => "proxy".into(),
+            Some(Action::Files { dir, .. }) => format!("files {dir}"),
+            Some(Action::Redirect { target, .. }) => format!("redirect {target}"),
+            Some(Action::Reject { status, .. }) => format!("reject {status}"),
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn proxy_exclusions_work_only_before_the_broader_proxy_pass() {
+        // apache.md §2.6: "ProxyPass / before ProxyPass /static/ !": /static/ went to the backend.
+        let wrong = model(
+            "Listen 80\n<VirtualHost *:80>\nServerName a\nProxyPass / http://127.0.0.1:8000/\nProxyPass /static/ !\nAlias /static/ /srv/static/\n</VirtualHost>\n",
+        );
+        assert_eq!(answer(&wrong, "/static/app.css"), "proxy");
+        let right = model(
+            "Listen 80\n<VirtualHost *:80>\nServerName a\nProxyPass /static/ !\nProxyPass / http://127.0.0.1:8000/\nAlias /static/ /srv/static/\n</VirtualHost>\n",
+        );
+        assert_eq!(answer(&right, "/static/app.css"), "files /srv/static/");
+        assert_eq!(answer(&right, "/admin/"), "proxy");
+    }
+
+    #[test]
+    fn alias_matches_whole_segments_and_beats_wsgi() {
+        let s = model(
+            "Listen 80\n<VirtualHost *:80>\nServerName a\nWSGIScriptAlias / /srv/app/wsgi.py\nAlias /static /srv/static\n</VirtualHost>\n",
+        );
+        assert_eq!(answer(&s, "/static/x.css"), "files /srv/static");
+        assert_eq!(answer(&s, "/static../x"), "proxy");
+        assert_eq!(answer(&s, "/staticx"), "proxy");
+    }
+
+    #[test]
+    fn the_first_virtual_host_of_an_address_is_its_default() {
+        let s = model(
+            "Listen 80\n<VirtualHost *:80>\nServerName one\n</VirtualHost>\n<VirtualHost *:80>\nServerName two\nServerAlias *.two.test www.?.test\n</VirtualHost>\n<VirtualHost 127.0.0.1:80>\nServerName three\n</VirtualHost>\n",
+        );
+        let star = s
+            .listeners
+            .iter()
+            .find(|l| l.addr.to_string() == "*:80")
+            .unwrap();
+        assert_eq!(star.default_host, 0);
+        assert_eq!(star.hosts, vec![0, 1]);
+        let names: Vec<String> = s.hosts[1]
+            .names
+            .iter()
+            .map(|n| n.pattern.display())
+            .collect();
+        assert_eq!(names, ["two", "*.two.test", "~^www\\..\\.test$"]);
+        assert!(s
+            .listeners
+            .iter()
+            .any(|l| l.addr.to_string() == "127.0.0.1:80"));
+    }
+
+    #[test]
+    fn location_denied_catch_all_turns_everyone_away() {
+        let s = model(
+            "Listen 80\n<VirtualHost *:80>\nServerName catch-all.invalid\n<Location />\nRequire all denied\n</Location>\n</VirtualHost>\n",
+        );
+        assert_eq!(answer(&s, "/anything"), "reject 403");
+    }
+
+    #[test]
+    fn proxy_preserve_host_decides_the_upstream_host() {
+        let s =
+            model("Listen 80\n<VirtualHost *:80>\nProxyPass / http://app:8000/\n</VirtualHost>\n");
+        let host = s.hosts[0]
+            .answering("/")
+            .upstream_headers
+            .iter()
+            .find(|h| h.name == "host")
+            .unwrap()
+            .value
+            .clone();
+        assert_eq!(host, "$proxy_host");
+        let s = model("Listen 80\n<VirtualHost *:80>\nProxyPreserveHost On\nProxyPass / http://app:8000/\n</VirtualHost>\n");
+        let host = s.hosts[0]
+            .answering("/")
+            .upstream_headers
+            .iter()
+            .find(|h| h.name == "host")
+            .unwrap()
+            .value
+            .clone();
+        assert_eq!(host, "$host");
+    }
+}

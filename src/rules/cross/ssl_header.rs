@@ -1,0 +1,207 @@
+use crate::declare_rule;
+use crate::diagnostic::{Finding, Label, Severity};
+use crate::model::server::ProxyProtocol;
+use crate::model::settings::{meta_to_header, ProxySslHeader, Settings};
+use crate::rules::{for_server, Context, FindingExt};
+
+use super::{app_routes, protocol};
+
+declare_rule! {
+    /// ## What it checks
+    /// With `SECURE_SSL_REDIRECT = True`, every HTTPS route to the app tells Django the request
+    /// is secure: the header named by `SECURE_PROXY_SSL_HEADER` is set by the server on that
+    /// route (nginx's `proxy_set_header` is inherited only by levels that set none of their
+    /// own), with the value Django expects (`$scheme` is `https` there).
+    ///
+    /// ## Why it matters
+    /// Behind a proxy Django sees plain HTTP unless told otherwise. It then redirects the
+    /// already-HTTPS request to HTTPS, forever: the site is unreachable (`ERR_TOO_MANY_REDIRECTS`).
+    ///
+    /// ## Example
+    /// ```nginx
+    /// location / { proxy_set_header Host $host; proxy_pass http://app; }   # no X-Forwarded-Proto
+    /// ```
+    /// ```python
+    /// SECURE_SSL_REDIRECT = True
+    /// SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    /// ```
+    ///
+    /// ## Fix
+    /// `proxy_set_header X-Forwarded-Proto $scheme;` in every proxying location (a shared
+    /// snippet does it).
+    pub static LOOP = RuleMeta {
+        id: "XDJ004",
+        name: "https-redirect-loop",
+        severity: Error,
+        summary: "an HTTPS route does not tell Django the request is secure, while Django redirects to HTTPS",
+    };
+}
+
+declare_rule! {
+    /// ## What it checks
+    /// With `SECURE_PROXY_SSL_HEADER` set, every route to the app overwrites that header: the
+    /// server sets it itself (`proxy_set_header X-Forwarded-Proto $scheme;`, httpd
+    /// `RequestHeader set`), and never to `https` on a plain-HTTP route.
+    ///
+    /// ## Why it matters
+    /// A header the server does not set is passed on as the client sent it. A client then
+    /// claims HTTPS over plain HTTP: Django marks the request secure, sends `Secure` cookies over
+    /// it and skips the HTTPS redirect. Django's documentation allows the setting only when the
+    /// proxy strips or overwrites the header on every request.
+    ///
+    /// ## Example
+    /// ```nginx
+    /// server { listen 80; location / { proxy_set_header Host $host; proxy_pass http://app; } }
+    /// ```
+    ///
+    /// ## Fix
+    /// `proxy_set_header X-Forwarded-Proto $scheme;` on every route to the app, plain HTTP
+    /// included (or make plain HTTP only redirect).
+    pub static SPOOF = RuleMeta {
+        id: "XDJ005",
+        name: "https-header-spoofable",
+        severity: Error,
+        summary: "a route to the app passes on the client's SECURE_PROXY_SSL_HEADER header",
+    };
+}
+
+/// `x-forwarded-proto` → `X-Forwarded-Proto`, for messages and fix hints.
+fn shown(header: &str) -> String {
+    header
+        .split('-')
+        .map(|part| {
+            let mut c = part.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// The header and the value Django wants, when SECURE_PROXY_SSL_HEADER is set.
+fn wanted(settings: &Settings) -> Option<(String, String, crate::source::Span)> {
+    match settings.secure_proxy_ssl_header() {
+        ProxySslHeader::Set {
+            meta_name,
+            value,
+            span,
+        } => Some((
+            meta_to_header(meta_name.text)?.to_ascii_lowercase(),
+            value.text.to_string(),
+            span,
+        )),
+        _ => None,
+    }
+}
+
+/// What the header will say on a route: `Some(value)` when known, `None` for other variables.
+fn resolved(value: &str, tls: bool) -> Option<String> {
+    match value {
+        "$scheme" | "${scheme}" => Some(if tls { "https" } else { "http" }.into()),
+        v if !v.contains('$') && !v.contains("%{") => Some(v.to_string()),
+        _ => None,
+    }
+}
+
+pub fn check_loop(ctx: &Context, out: &mut Vec<Finding>) {
+    for settings in ctx.settings {
+        let redirect = settings.secure_ssl_redirect();
+        if !redirect.value.is_true()
+            || !settings.has_middleware("django.middleware.security.SecurityMiddleware")
+        {
+            continue;
+        }
+        let wanted = wanted(settings);
+        for server in ctx.servers {
+            for r in app_routes(server).into_iter().filter(|r| r.tls) {
+                if protocol(r.route) != Some(ProxyProtocol::Http) {
+                    continue;
+                }
+                let span = r.route.action.as_ref().map_or(r.route.span, |a| a.span());
+                match &wanted {
+                    Some((header, value, setting)) => {
+                        let sent = r.route.upstream_headers.iter().find(|h| &h.name == header);
+                        let problem = match sent {
+                            None => format!("sends no `{}` header", shown(header)),
+                            Some(h) => match resolved(&h.value, true) {
+                                Some(v) if &v != value => format!("sends `{}: {v}`, not `{value}`", shown(header)),
+                                _ => continue,
+                            },
+                        };
+                        out.push(
+                            LOOP.finding(
+                                Label::new(span, format!("this HTTPS route {problem}")),
+                                "Django sees this HTTPS request as plain HTTP and redirects it to HTTPS again",
+                            )
+                            .related(Label::new(*setting, "Django reads the scheme from this header"))
+                            .related(Label::new(redirect.span(), "and redirects what it sees as HTTP"))
+                            .help(for_server(r.host.kind, format!("add `proxy_set_header {} $scheme;` to this route", shown(header)), format!("add `RequestHeader set {} https` to this HTTPS virtual host", shown(header)))),
+                        );
+                    }
+                    None => out.push(
+                        LOOP.finding(
+                            Label::new(span, "this HTTPS route reaches Django over plain HTTP"),
+                            "Django redirects to HTTPS but has no way to know this request is HTTPS",
+                        )
+                        .related(Label::new(redirect.span(), "SECURE_SSL_REDIRECT is on; SECURE_PROXY_SSL_HEADER is not set"))
+                        .severity(Severity::Warning)
+                        .help("set SECURE_PROXY_SSL_HEADER = (\"HTTP_X_FORWARDED_PROTO\", \"https\") with `proxy_set_header X-Forwarded-Proto $scheme;` (unless the app server derives the scheme itself, as gunicorn does for loopback and Unix-socket peers)"),
+                    ),
+                }
+            }
+        }
+    }
+}
+
+pub fn check_spoof(ctx: &Context, out: &mut Vec<Finding>) {
+    for settings in ctx.settings {
+        let Some((header, value, setting)) = wanted(settings) else {
+            continue;
+        };
+        for server in ctx.servers {
+            for r in app_routes(server) {
+                if protocol(r.route) != Some(ProxyProtocol::Http) {
+                    continue;
+                }
+                let span = r.route.action.as_ref().map_or(r.route.span, |a| a.span());
+                let sent = r.route.upstream_headers.iter().find(|h| h.name == header);
+                let problem = match sent {
+                    None => format!("passes the client's `{}` header on", shown(&header)),
+                    Some(h)
+                        if !r.tls
+                            && resolved(&h.value, false).as_deref() == Some(value.as_str()) =>
+                    {
+                        format!("sets `{}: {value}` on plain HTTP", shown(&header))
+                    }
+                    Some(_) => continue,
+                };
+                out.push(
+                    SPOOF
+                        .finding(
+                            Label::new(
+                                span,
+                                format!(
+                                    "this {} route {problem}",
+                                    if r.tls { "HTTPS" } else { "plain-HTTP" }
+                                ),
+                            ),
+                            "a client can make Django take a plain-HTTP request for HTTPS",
+                        )
+                        .related(Label::new(setting, "Django trusts this header"))
+                        .help(for_server(
+                            r.host.kind,
+                            format!(
+                                "add `proxy_set_header {} $scheme;` to this route",
+                                shown(&header)
+                            ),
+                            format!(
+                                "add `RequestHeader set {header} {}` to this virtual host",
+                                if r.tls { "https" } else { "http" }
+                            ),
+                        )),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,450 @@
+//! Live proof of the server rules on Apache httpd: each scenario runs the real `apache2` on
+//! loopback ports in a bad and a good variant, sends the request that shows the fault, and
+//! asserts that our finding is raised exactly when httpd misbehaves.
+//!
+//! The stand-in app is a second virtual host that reports, in response headers, the Host and
+//! X-Forwarded-Proto it received (`Header always set X-Seen-Host "expr=%{req:Host}"`).
+//!
+//! Part of the oracle suite (`cargo test --features oracle --test oracle_live_apache`).
+
+#![cfg(feature = "oracle")]
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use deploy_audit::check::{check, CheckRequest};
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+struct Httpd(Child);
+
+impl Drop for Httpd {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+const MODULES: &[&str] = &[
+    "mpm_event",
+    "authz_core",
+    "alias",
+    "headers",
+    "proxy",
+    "proxy_http",
+    "rewrite",
+    "mime",
+    "dir",
+];
+
+/// Debian's mod_php (`libapache2-mod-php`): `libphp8.2.so` or whichever version is installed.
+fn php_module_file() -> String {
+    std::fs::read_dir("/usr/lib/apache2/modules")
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.starts_with("libphp") && n.ends_with(".so"))
+        .expect("mod_php is installed (Debian package libapache2-mod-php); .ci/run installs it")
+}
+
+#[derive(Debug)]
+struct Response {
+    raw: String,
+}
+
+impl Response {
+    fn status(&self) -> u16 {
+        self.raw
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0)
+    }
+    fn header(&self, name: &str) -> Option<String> {
+        let head = self.raw.split("\r\n\r\n").next()?;
+        head.lines().skip(1).find_map(|l| {
+            let (n, v) = l.split_once(':')?;
+            n.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+        })
+    }
+}
+
+fn request(port: u16, host: &str, path: &str, extra: &str) -> Response {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\n{extra}Connection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    Response {
+        raw: String::from_utf8_lossy(&raw).into_owned(),
+    }
+}
+
+struct Run {
+    findings: Vec<&'static str>,
+    response: Response,
+}
+
+/// `vhosts` uses `{P1}` (the front port), `{P2}` (the stand-in app), `{DIR}`.
+fn run(vhosts: &str, settings: Option<&str>, host: &str, path: &str, extra: &str) -> Run {
+    run_with(vhosts, settings, host, path, extra, MODULES, &[])
+}
+
+/// As [`run`], with other modules and files (path, content, executable).
+fn run_with(
+    vhosts: &str,
+    settings: Option<&str>,
+    host: &str,
+    path: &str,
+    extra: &str,
+    modules: &[&str],
+    files: &[(&str, &str, bool)],
+) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // httpd's children run as nobody: the scratch directory must be readable.
+    std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::create_dir_all(d.join("app")).unwrap();
+    std::fs::write(d.join("app/index.html"), "APP").unwrap();
+    std::fs::write(d.join("mime.types"), "text/html html\n").unwrap();
+    for (name, text, executable) in files {
+        let p = d.join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, text).unwrap();
+        let mode = if *executable { 0o755 } else { 0o644 };
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).unwrap();
+        std::fs::set_permissions(p.parent().unwrap(), std::fs::Permissions::from_mode(0o755))
+            .unwrap();
+    }
+    let (p1, p2) = (free_port(), free_port());
+    let mut conf = format!(
+        "ServerRoot {0}\nPidFile {0}/httpd.pid\nErrorLog {0}/error.log\n",
+        d.display()
+    );
+    for m in modules {
+        let file = if *m == "php" {
+            php_module_file()
+        } else {
+            format!("mod_{m}.so")
+        };
+        conf.push_str(&format!(
+            "LoadModule {m}_module /usr/lib/apache2/modules/{file}\n"
+        ));
+    }
+    conf.push_str(&format!(
+        "User nobody\nGroup nogroup\nServerName localhost\nListen {p1}\nListen 127.0.0.1:{p2}\n\
+         <Directory {dir}/app>\n    Require all granted\n</Directory>\n\
+         # The stand-in app: reports what it received.\n\
+         <VirtualHost 127.0.0.1:{p2}>\n    ServerName app.internal\n    DocumentRoot {dir}/app\n\
+             Header always set X-Seen-Host \"expr=%{{req:Host}}\"\n    Header always set X-Seen-Proto \"expr=%{{req:X-Forwarded-Proto}}\"\n\
+         </VirtualHost>\n",
+        dir = d.display()
+    ));
+    conf.push_str(
+        &vhosts
+            .replace("{P1}", &p1.to_string())
+            .replace("{P2}", &p2.to_string())
+            .replace("{DIR}", &d.display().to_string()),
+    );
+    std::fs::write(d.join("httpd.conf"), conf).unwrap();
+    let mut request_files = CheckRequest {
+        apache: vec![d.join("httpd.conf")],
+        ..CheckRequest::default()
+    };
+    if let Some(s) = settings {
+        std::fs::write(d.join("settings.yaml"), s).unwrap();
+        request_files.settings.push(d.join("settings.yaml"));
+    }
+    let outcome = check(&request_files);
+    assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+    let findings = outcome.findings.iter().map(|f| f.rule).collect();
+
+    let child = Command::new("apache2")
+        .args(["-X", "-f"])
+        .arg(d.join("httpd.conf"))
+        .arg("-d")
+        .arg(d)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("apache2 is installed (Debian package apache2)");
+    let _httpd = Httpd(child);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    for port in [p1, p2] {
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "apache2 did not start: {}",
+                std::fs::read_to_string(d.join("error.log")).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+    let response = request(p1, host, path, extra);
+    Run { findings, response }
+}
+
+fn prove(rule: &str, bad: Run, good: Run, misbehaves: impl Fn(&Response) -> bool) {
+    assert!(
+        misbehaves(&bad.response),
+        "{rule}: bad should misbehave: {:?}",
+        bad.response
+    );
+    assert!(
+        bad.findings.contains(&rule),
+        "{rule} not reported: {:?}",
+        bad.findings
+    );
+    assert!(
+        !misbehaves(&good.response),
+        "{rule}: good should behave: {:?}",
+        good.response
+    );
+    assert!(
+        !good.findings.contains(&rule),
+        "{rule} reported on good: {:?}",
+        good.findings
+    );
+}
+
+const APP: &str = "<VirtualHost *:{P1}>\n    ServerName app.test\n    ProxyPreserveHost On\n    \
+                   RequestHeader set X-Forwarded-Proto http\n    ProxyPass / http://127.0.0.1:{P2}/\n</VirtualHost>\n";
+
+const CATCH_ALL: &str = "<VirtualHost *:{P1}>\n    ServerName catch-all.invalid\n    \
+                         <Location />\n        Require all denied\n    </Location>\n</VirtualHost>\n";
+
+#[test]
+fn srv001_the_first_virtual_host_answers_unknown_hosts() {
+    let bad = run(APP, None, "evil.test", "/", "");
+    let good = run(&format!("{CATCH_ALL}{APP}"), None, "evil.test", "/", "");
+    prove("SRV001", bad, good, |r| r.header("x-seen-host").is_some());
+}
+
+#[test]
+fn srv001_strict_host_check_turns_unknown_hosts_away() {
+    let strict = APP.replace(
+        "ServerName app.test\n",
+        "ServerName app.test\n    StrictHostCheck On\n",
+    );
+    let r = run(&strict, None, "evil.test", "/", "");
+    assert_eq!(r.response.status(), 400, "{:?}", r.response);
+    assert!(!r.findings.contains(&"SRV001"), "{:?}", r.findings);
+}
+
+#[test]
+fn srv002_plain_http_proxies_instead_of_redirecting() {
+    let bad = run(&format!("{CATCH_ALL}{APP}"), None, "app.test", "/", "");
+    let good = run(
+        &format!("{CATCH_ALL}<VirtualHost *:{{P1}}>\n    ServerName app.test\n    Redirect permanent / https://app.test/\n</VirtualHost>\n"),
+        None,
+        "app.test",
+        "/",
+        "",
+    );
+    prove("SRV002", bad, good, |r| r.status() != 301);
+}
+
+#[test]
+fn srv003_a_rewrite_to_http_host_in_the_default_host_reflects_any_host() {
+    let redirect = "<VirtualHost *:{P1}>\n    ServerName app.test\n    RewriteEngine On\n    \
+                    RewriteRule ^ https://%{HTTP_HOST}%{REQUEST_URI} [R=301,L]\n</VirtualHost>\n";
+    let bad = run(redirect, None, "evil.test", "/x", "");
+    let good = run(
+        &format!("{CATCH_ALL}{redirect}"),
+        None,
+        "evil.test",
+        "/x",
+        "",
+    );
+    prove("SRV003", bad, good, |r| {
+        r.header("location")
+            .is_some_and(|l| l.starts_with("https://evil.test"))
+    });
+}
+
+#[test]
+fn srv006_without_proxy_preserve_host_the_app_sees_the_backend_name() {
+    let bad = run(
+        &format!(
+            "{CATCH_ALL}{}",
+            APP.replace("    ProxyPreserveHost On\n", "")
+        ),
+        None,
+        "app.test",
+        "/",
+        "",
+    );
+    let good = run(&format!("{CATCH_ALL}{APP}"), None, "app.test", "/", "");
+    prove("SRV006", bad, good, |r| {
+        r.header("x-seen-host").as_deref() != Some("app.test")
+    });
+}
+
+#[test]
+fn xdj005_httpd_passes_the_clients_x_forwarded_proto_on() {
+    let settings = "DEBUG: false\nALLOWED_HOSTS: [app.test]\nSECURE_PROXY_SSL_HEADER: [HTTP_X_FORWARDED_PROTO, https]\n";
+    let bad = run(
+        &format!(
+            "{CATCH_ALL}{}",
+            APP.replace("    RequestHeader set X-Forwarded-Proto http\n", "")
+        ),
+        Some(settings),
+        "app.test",
+        "/",
+        "X-Forwarded-Proto: https\r\n",
+    );
+    let good = run(
+        &format!("{CATCH_ALL}{APP}"),
+        Some(settings),
+        "app.test",
+        "/",
+        "X-Forwarded-Proto: https\r\n",
+    );
+    prove("XDJ005", bad, good, |r| {
+        r.header("x-seen-proto").as_deref() == Some("https")
+    });
+}
+
+/// mod_php needs the prefork MPM; these are the modules of a Debian PHP site.
+const PHP_MODULES: &[&str] = &[
+    "mpm_prefork",
+    "authz_core",
+    "alias",
+    "headers",
+    "proxy",
+    "proxy_http",
+    "mime",
+    "dir",
+    "php",
+];
+
+/// Debian's own wiring of PHP (php8.2.conf): a global FilesMatch sets the handler.
+const DEBIAN_PHP: &str = "<FilesMatch \".+\\.ph(?:ar|p|tml)$\">\n    SetHandler application/x-httpd-php\n</FilesMatch>\n";
+
+fn media_site(directory: &str) -> String {
+    format!(
+        "{DEBIAN_PHP}{CATCH_ALL}<VirtualHost *:{{P1}}>\n    ServerName app.test\n    Alias /media/ {{DIR}}/media/\n    \
+         <Directory {{DIR}}/media>\n{directory}        Require all granted\n    </Directory>\n    \
+         ProxyPreserveHost On\n    RequestHeader set X-Forwarded-Proto http\n    ProxyPass /media/ !\n    ProxyPass / http://127.0.0.1:{{P2}}/\n</VirtualHost>\n"
+    )
+}
+
+#[test]
+fn srv004_setting_no_handler_in_the_directory_does_not_stop_php() {
+    let files = [("media/shell.php", "<?php echo 'EXEC' . 'UTED'; ?>", false)];
+    let run_php = |directory: &str| {
+        run_with(
+            &media_site(directory),
+            None,
+            "app.test",
+            "/media/shell.php",
+            "",
+            PHP_MODULES,
+            &files,
+        )
+    };
+    // apache.md §2.5: the FilesMatch merges after the Directory and sets the handler again.
+    let bad = run_php("        SetHandler none\n");
+    let good = run_php("        php_admin_flag engine off\n");
+    prove("SRV004", bad, good, |r| r.raw.contains("EXECUTED"));
+    let denied = run_php(
+        "        <FilesMatch \".+\\.(php|phtml|phar)$\">\n            Require all denied\n        </FilesMatch>\n",
+    );
+    assert!(
+        !denied.response.raw.contains("EXECUTED"),
+        "{:?}",
+        denied.response
+    );
+    assert!(
+        !denied.findings.contains(&"SRV004"),
+        "{:?}",
+        denied.findings
+    );
+}
+
+#[test]
+fn srv009_an_uploaded_htaccess_turns_on_cgi() {
+    let files = [
+        (
+            "media/.htaccess",
+            "Options +ExecCGI\nAddHandler cgi-script .cgi\n",
+            false,
+        ),
+        (
+            "media/evil.cgi",
+            "#!/bin/sh\necho 'Content-Type: text/plain'\necho\necho SCRIPT EXEC''UTED\n",
+            true,
+        ),
+    ];
+    let modules = [MODULES, &["cgi"]].concat();
+    let modules: Vec<&str> = modules
+        .into_iter()
+        .filter(|m| *m != "mpm_event")
+        .chain(["mpm_prefork"])
+        .collect();
+    let site = |overrides: &str| {
+        media_site(&format!("        AllowOverride {overrides}\n")).replace(DEBIAN_PHP, "")
+    };
+    let bad = run_with(
+        &site("All"),
+        None,
+        "app.test",
+        "/media/evil.cgi",
+        "",
+        &modules,
+        &files,
+    );
+    let good = run_with(
+        &site("None"),
+        None,
+        "app.test",
+        "/media/evil.cgi",
+        "",
+        &modules,
+        &files,
+    );
+    prove("SRV009", bad, good, |r| r.raw.contains("SCRIPT EXECUTED"));
+}
+
+#[test]
+fn srv007_options_indexes_lists_the_media_directory() {
+    let files = [("media/a-private-upload.pdf", "%PDF", false)];
+    let modules = [MODULES, &["autoindex"]].concat();
+    let site =
+        |options: &str| media_site(&format!("        Options {options}\n")).replace(DEBIAN_PHP, "");
+    let bad = run_with(
+        &site("Indexes"),
+        None,
+        "app.test",
+        "/media/",
+        "",
+        &modules,
+        &files,
+    );
+    let good = run_with(
+        &site("None"),
+        None,
+        "app.test",
+        "/media/",
+        "",
+        &modules,
+        &files,
+    );
+    prove("SRV007", bad, good, |r| {
+        r.raw.contains("a-private-upload.pdf")
+    });
+}
