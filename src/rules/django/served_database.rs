@@ -17,7 +17,8 @@ declare_rule! {
     /// (`collectstatic` also copies `STATICFILES_DIRS` into `STATIC_ROOT`). Django has no check
     /// for the database; for the cache its `caches.W002` says the location "might expose" it, as
     /// a warning, and also reports a cache that merely *contains* a served directory. This rule
-    /// reports what is served, as the error it is.
+    /// reports what is served, as the error it is. It reads the settings alone; `XDJ009` holds
+    /// the same files against the directories the web server really serves.
     ///
     /// ## Example
     /// ```python
