@@ -338,6 +338,20 @@ fn matrix() -> Vec<Case> {
             (6, 1),
             "SECURE_CSP = {'script-src': ['<CSP_NONCE_SENTINEL>']}\n",
         ),
+        // Value kinds that Python reads its own way.
+        hard("hsts-float-zero", "SECURE_HSTS_SECONDS = 0.0\n"),
+        hard("hsts-negative", "SECURE_HSTS_SECONDS = -1\nSECURE_HSTS_PRELOAD = False\n"),
+        hard("referrer-set", "SECURE_REFERRER_POLICY = {'origin', 'same-origin'}\n"),
+        hard("referrer-set-bad", "SECURE_REFERRER_POLICY = {'origin', 'bogus'}\n"),
+        hard("referrer-empty-list", "SECURE_REFERRER_POLICY = []\n"),
+        hard("coop-empty-string", "SECURE_CROSS_ORIGIN_OPENER_POLICY = ''\n"),
+        hard("xfo-none", "X_FRAME_OPTIONS = None\n"),
+        hard("session-secure-none", "SESSION_COOKIE_SECURE = None\n"),
+        hard("debug-empty-list", "DEBUG = []\n"),
+        hard("debug-nonempty-tuple", "DEBUG = (0,)\n"),
+        hard("fallbacks-empty-tuple", "SECRET_KEY_FALLBACKS = ()\n"),
+        hard("static-url-none", "STATIC_URL = None\n"),
+        hard("middleware-with-path-strings", format!("MIDDLEWARE = [{SEC}, {CSRF}, {XF}, ' django.middleware.security.SecurityMiddleware']\n")),
         // Silencing, environment, many at once.
         case(
             "silenced",
