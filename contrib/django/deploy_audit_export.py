@@ -260,7 +260,7 @@ def main(argv=None):
     parser.add_argument(
         "--no-templates",
         action="store_true",
-        help="skip the error-template check (it runs django.setup())",
+        help="skip the error-template and CSRF-failure-view checks (they run django.setup())",
     )
     args = parser.parse_args(argv)
     if args.settings:
