@@ -53,7 +53,7 @@ mod roots_overlap;
 mod secret_key;
 mod secret_key_fallbacks;
 mod security_middleware;
-mod served_database;
+mod served_data;
 mod session_cookie_httponly;
 mod session_cookie_secure;
 mod ssl_redirect;
@@ -135,7 +135,7 @@ pub fn rules() -> Vec<Rule> {
         locmem_cache,
         public_service_address,
         db_empty_password,
-        served_database,
+        served_data,
         conn_max_age,
         cached_loader,
         logging_empty,

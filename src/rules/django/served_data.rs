@@ -31,7 +31,7 @@ declare_rule! {
     /// Keep the database file outside every served tree, e.g. `/var/lib/app/db.sqlite3`.
     pub static META = RuleMeta {
         id: "DJ010",
-        name: "database-under-served-directory",
+        name: "data-under-served-directory",
         severity: Error,
         summary: "a SQLite database or a file-based cache lies under a served directory",
     };
