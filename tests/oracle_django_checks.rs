@@ -338,6 +338,15 @@ fn matrix() -> Vec<Case> {
             (6, 1),
             "SECURE_CSP = {'script-src': ['<CSP_NONCE_SENTINEL>']}\n",
         ),
+        // Templates.
+        hard(
+            "string-if-invalid-none",
+            "TEMPLATES = [{**TEMPLATES[0], 'OPTIONS': {**TEMPLATES[0]['OPTIONS'], 'string_if_invalid': None}}]\n",
+        ),
+        hard(
+            "string-if-invalid-string",
+            "TEMPLATES = [{**TEMPLATES[0], 'OPTIONS': {**TEMPLATES[0]['OPTIONS'], 'string_if_invalid': 'INVALID %s'}}]\n",
+        ),
         // Value kinds that Python reads its own way.
         hard("hsts-float-zero", "SECURE_HSTS_SECONDS = 0.0\n"),
         hard("hsts-negative", "SECURE_HSTS_SECONDS = -1\nSECURE_HSTS_PRELOAD = False\n"),
@@ -625,6 +634,7 @@ fn check_deploy_ids_equal_djangos() {
         "staticfiles.E001",
         "staticfiles.E002",
         "staticfiles.E003",
+        "templates.E002",
     ];
     let newer_ids = ["mail.E001", "mail.W001", "security.E026", "security.W027"];
     if release >= (5, 0) {

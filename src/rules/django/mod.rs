@@ -5,7 +5,8 @@
 //!   that looks at settings (`security.W001` … `security.W025`, `caches.W002`, `async.E001`,
 //!   `mail.E001`) and the ordinary checks such a run includes that settings alone decide
 //!   (`4_0.E001`, `caches.E001`, `caches.W003`, `urls.E006`, `staticfiles.E001`–`E003`, `E005`,
-//!   `security.E026`, `security.W027`, `mail.W001`, `security.E101` and `security.E102`).
+//!   `templates.E002`, `security.E026`, `security.W027`, `mail.W001`, `security.E101` and
+//!   `security.E102`).
 //!   They carry Django's id and severity, apply Django's exact conditions (string membership of
 //!   middleware and apps, `is True` against truthiness, the `django-insecure-` prefix), and are
 //!   gated on the Django release the settings come from ([`release`]). An id listed in
@@ -61,6 +62,7 @@ mod static_root_unset;
 mod staticfiles_dirs;
 mod staticfiles_storage;
 mod string_values;
+mod template_string_if_invalid;
 mod url_slash;
 mod xframe_deny;
 mod xframe_middleware;
@@ -125,6 +127,7 @@ pub fn rules() -> Vec<Rule> {
         staticfiles_dirs::E002 / check_e002,
         staticfiles_dirs::E003 / check_e003,
         staticfiles_storage,
+        template_string_if_invalid,
         // Beyond Django.
         allowed_hosts_dead,
         allowed_hosts_wildcard,
