@@ -29,7 +29,15 @@ fn every_form_is_audited() {
         "default_unified_all.txt",
     ] {
         let out = bin()
-            .args(["check", "--format", "json", "--settings", &fixture(name)])
+            .args([
+                "check",
+                "--fail-on",
+                "never",
+                "--format",
+                "json",
+                "--settings",
+                &fixture(name),
+            ])
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(0), "{name}");
@@ -54,7 +62,7 @@ fn discovery_finds_exports_and_diffsettings_output() {
     )
     .unwrap();
     let out = bin()
-        .args(["check", "--format", "json"])
+        .args(["check", "--fail-on", "never", "--format", "json"])
         .arg(dir.path())
         .output()
         .unwrap();
@@ -134,7 +142,15 @@ fn bad_input_is_exit_2_with_line_and_column() {
 fn settings_from_standard_input() {
     for name in ["zoo_unified_color.txt", "export_zoo.json"] {
         let out = bin()
-            .args(["check", "--format", "json", "--settings", "-"])
+            .args([
+                "check",
+                "--fail-on",
+                "never",
+                "--format",
+                "json",
+                "--settings",
+                "-",
+            ])
             .write_stdin(std::fs::read(fixture(name)).unwrap())
             .output()
             .unwrap();

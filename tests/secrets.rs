@@ -31,10 +31,20 @@ fn bin() -> Command {
 
 /// Fails if any 8-character window of any secret appears in the text.
 fn assert_clean(what: &str, text: &str, secrets: &[&str]) {
+    assert_clean_except(what, text, secrets, "");
+}
+
+/// [`assert_clean`], except for windows that `public` (the input with its secrets cut out)
+/// holds anyway: a fixture secret `zoo-FALLBACK-do-not-leak` shares `FALLBACK` with the setting
+/// name `SECRET_KEY_FALLBACKS`, which findings rightly show.
+fn assert_clean_except(what: &str, text: &str, secrets: &[&str], public: &str) {
     for s in secrets {
         let chars: Vec<char> = s.chars().collect();
         for w in chars.windows(8) {
             let piece: String = w.iter().collect();
+            if !public.is_empty() && public.contains(&piece) {
+                continue;
+            }
             assert!(
                 !text.contains(&piece),
                 "{what}: output contains {piece:?} from a secret:\n{text}"
@@ -62,6 +72,15 @@ fn formats() -> Vec<String> {
 }
 
 fn run_all_formats(label: &str, args_for: impl Fn() -> Vec<String>, secrets: &[&str]) -> i32 {
+    run_all_formats_except(label, args_for, secrets, "")
+}
+
+fn run_all_formats_except(
+    label: &str,
+    args_for: impl Fn() -> Vec<String>,
+    secrets: &[&str],
+    public: &str,
+) -> i32 {
     let mut code = -1;
     for format in formats() {
         let format = format.as_str();
@@ -74,8 +93,8 @@ fn run_all_formats(label: &str, args_for: impl Fn() -> Vec<String>, secrets: &[&
             let stdout = String::from_utf8_lossy(&out.stdout);
             let stderr = String::from_utf8_lossy(&out.stderr);
             let what = format!("{label} --format {format} --color {color}");
-            assert_clean(&what, &stdout, secrets);
-            assert_clean(&what, &stderr, secrets);
+            assert_clean_except(&what, &stdout, secrets, public);
+            assert_clean_except(&what, &stderr, secrets, public);
             assert!(
                 !stdout.is_empty() || !stderr.is_empty(),
                 "{what}: no output"
@@ -298,11 +317,16 @@ fn secrets_in_real_diffsettings_outputs_never_leave() {
         }
         assert!(!secrets.is_empty(), "{} has no secrets", p.display());
         let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
+        let mut public = text.clone();
+        for s in &secrets {
+            public = public.replace(s.as_str(), "");
+        }
         let ps = p.display().to_string();
-        let code = run_all_formats(
+        let code = run_all_formats_except(
             &ps,
             || vec!["check".into(), "--settings".into(), ps.clone()],
             &refs,
+            &public,
         );
         assert_ne!(code, 2, "{ps} should be readable");
     }

@@ -24,6 +24,9 @@ What it writes (JSON, format version 1):
   400.html (needs `django.setup()`; `null` when setup fails, with the reason in
   `error_templates_error`).
 - `environment`: whether DJANGO_ALLOW_ASYNC_UNSAFE is set.
+- `csrf_failure_view`: whether CSRF_FAILURE_VIEW imports and takes `(request, reason)`, decided
+  as Django's own check (security.E101/E102) decides it (after `django.setup()`; `null` when
+  setup fails or the lookup raises something else, with the exception's type in `error`).
 
 Standard library only; Django 4.2 to 6.x. It imports the settings module and, for the template
 check only, runs `django.setup()`; it opens no database connection.
@@ -227,6 +230,29 @@ def error_templates():
     return found, None
 
 
+def csrf_failure_view():
+    """What security.E101/E102 need: run Django's own lookup and signature test."""
+    try:
+        from django.middleware.csrf import _get_failure_view
+
+        try:
+            from django.utils.inspect import signature  # Django 5.0+
+        except ImportError:
+            from inspect import signature
+
+        try:
+            view = _get_failure_view()
+        except ImportError:
+            return {"importable": False}
+        try:
+            signature(view).bind(None, reason=None)
+        except TypeError:
+            return {"importable": True, "accepts_request_and_reason": False}
+        return {"importable": True, "accepts_request_and_reason": True}
+    except Exception as exc:
+        return {"importable": None, "error": type(exc).__name__}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--settings", help="settings module (default: $DJANGO_SETTINGS_MODULE)")
@@ -234,7 +260,7 @@ def main(argv=None):
     parser.add_argument(
         "--no-templates",
         action="store_true",
-        help="skip the error-template check (it runs django.setup())",
+        help="skip the error-template and CSRF-failure-view checks (they run django.setup())",
     )
     args = parser.parse_args(argv)
     if args.settings:
@@ -280,6 +306,8 @@ def main(argv=None):
         doc["error_templates"] = found
         if error:
             doc["error_templates_error"] = error
+        else:
+            doc["csrf_failure_view"] = csrf_failure_view()
     text = json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=True) + "\n"
     if args.output:
         with open(args.output, "w", encoding="utf-8") as f:

@@ -847,6 +847,16 @@ impl Settings {
             .and_then(|(_, v)| v.as_bool().map(|b| (b, v.span)))
     }
 
+    /// What the export found about `CSRF_FAILURE_VIEW` (`"importable"`,
+    /// `"accepts_request_and_reason"`); `None` when the input does not say.
+    pub fn csrf_failure_view_fact(&self, key: &str) -> Option<(bool, Span)> {
+        self.meta
+            .csrf_failure_view
+            .iter()
+            .find(|(k, _)| k == key)
+            .and_then(|(_, v)| v.as_bool().map(|b| (b, v.span)))
+    }
+
     /// Whether `DJANGO_ALLOW_ASYNC_UNSAFE` was set in the app's environment (export only).
     pub fn env_async_unsafe(&self) -> Option<(bool, Span)> {
         self.meta

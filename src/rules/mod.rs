@@ -16,6 +16,7 @@
 //! `docs/rules/`.
 
 pub mod cross;
+pub mod django;
 pub mod docs;
 pub mod select;
 pub mod server;
@@ -154,6 +155,9 @@ pub fn registry() -> Vec<Rule> {
         .collect();
     rules.extend(server::rules());
     rules.extend(cross::rules());
+    // Django's own checks keep Django's ids (`security.W004`), which sort among ours.
+    rules.extend(django::rules());
+    rules.sort_by_key(|r| r.meta.id);
     rules
 }
 

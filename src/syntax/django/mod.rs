@@ -77,6 +77,9 @@ pub struct ExportMeta {
     pub error_templates: Vec<(String, Value)>,
     /// `environment`: e.g. `DJANGO_ALLOW_ASYNC_UNSAFE`.
     pub environment: Vec<(String, Value)>,
+    /// `csrf_failure_view`: whether `CSRF_FAILURE_VIEW` imports (`importable`) and takes
+    /// `(request, reason)` (`accepts_request_and_reason`), as Django's own lookup found.
+    pub csrf_failure_view: Vec<(String, Value)>,
     /// The `settings` key of the envelope, for pointing at the export as a whole.
     pub span: Option<Span>,
 }
@@ -268,6 +271,7 @@ fn from_mapping(id: FileId, format: Format, root: Value) -> Result<SettingsFile,
                 Some("settings_module") => meta.settings_module = v.as_str().map(str::to_string),
                 Some("error_templates") => meta.error_templates = string_keyed(v),
                 Some("environment") => meta.environment = string_keyed(v),
+                Some("csrf_failure_view") => meta.csrf_failure_view = string_keyed(v),
                 Some("settings") => {
                     meta.span = Some(k.span);
                     settings = Some(v)

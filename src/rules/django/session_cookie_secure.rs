@@ -1,0 +1,133 @@
+//! `security.W010`, `W011`, `W012`: one Django function (`check_session_cookie_secure`), three
+//! ids: the sessions app alone, the middleware alone, or both.
+
+use crate::declare_rule;
+use crate::diagnostic::{Finding, Label};
+use crate::model::settings::Settings;
+use crate::rules::{Context, FindingExt, RuleMeta};
+
+use super::{at, push_django, setting_label, SESSION_APP, SESSION_MW};
+
+declare_rule! {
+    /// ## What it checks
+    /// Django's `security.W010`: `SESSION_COOKIE_SECURE` is not exactly `True` while
+    /// `'django.contrib.sessions'` is in `INSTALLED_APPS` (that exact string: an AppConfig path
+    /// such as `django.contrib.sessions.apps.SessionsConfig` does not count) and
+    /// `SessionMiddleware` is not in `MIDDLEWARE` (with both, Django reports `security.W012`
+    /// instead).
+    ///
+    /// ## Why it matters
+    /// A session cookie without `Secure` is sent over plain HTTP too, where anyone on the path
+    /// can copy it and take over the session.
+    ///
+    /// ## Example
+    /// ```python
+    /// INSTALLED_APPS = ["django.contrib.sessions"]
+    /// SESSION_COOKIE_SECURE = "True"   # a string: not True
+    /// ```
+    ///
+    /// ## Fix
+    /// `SESSION_COOKIE_SECURE = True`.
+    pub static W010 = RuleMeta {
+        id: "security.W010",
+        name: "session-cookie-not-secure-app",
+        severity: Warning,
+        summary: "the sessions app is installed but SESSION_COOKIE_SECURE is not True",
+    };
+}
+
+declare_rule! {
+    /// ## What it checks
+    /// Django's `security.W011`: `SESSION_COOKIE_SECURE` is not exactly `True` while
+    /// `'django.contrib.sessions.middleware.SessionMiddleware'` is in `MIDDLEWARE` and the
+    /// sessions app (that exact string) is not in `INSTALLED_APPS` (with both, Django reports
+    /// `security.W012` instead).
+    ///
+    /// ## Why it matters
+    /// A session cookie without `Secure` is sent over plain HTTP too, where anyone on the path
+    /// can copy it and take over the session.
+    ///
+    /// ## Example
+    /// ```python
+    /// MIDDLEWARE = ["django.contrib.sessions.middleware.SessionMiddleware"]
+    /// SESSION_COOKIE_SECURE = False
+    /// ```
+    ///
+    /// ## Fix
+    /// `SESSION_COOKIE_SECURE = True`.
+    pub static W011 = RuleMeta {
+        id: "security.W011",
+        name: "session-cookie-not-secure-middleware",
+        severity: Warning,
+        summary: "SessionMiddleware is used but SESSION_COOKIE_SECURE is not True",
+    };
+}
+
+declare_rule! {
+    /// ## What it checks
+    /// Django's `security.W012`: `SESSION_COOKIE_SECURE` is not exactly `True` while both the
+    /// sessions app and `SessionMiddleware` are configured (the usual project).
+    ///
+    /// ## Why it matters
+    /// A session cookie without `Secure` is sent over plain HTTP too, where anyone on the path
+    /// can copy it and take over the session.
+    ///
+    /// ## Example
+    /// ```python
+    /// SESSION_COOKIE_SECURE = False   # Django's default
+    /// ```
+    ///
+    /// ## Fix
+    /// `SESSION_COOKIE_SECURE = True`.
+    pub static W012 = RuleMeta {
+        id: "security.W012",
+        name: "session-cookie-not-secure",
+        severity: Warning,
+        summary: "SESSION_COOKIE_SECURE is not True",
+    };
+}
+
+fn run(ctx: &Context, out: &mut Vec<Finding>, meta: &'static RuleMeta, want: (bool, bool)) {
+    for s in ctx.settings {
+        one(s, out, meta, want);
+    }
+}
+
+fn one(s: &Settings, out: &mut Vec<Finding>, meta: &'static RuleMeta, want: (bool, bool)) {
+    let secure = s.cookies().session_secure;
+    if secure.value.is_true() {
+        return;
+    }
+    let (app, mw) = (s.has_app(SESSION_APP), s.has_middleware(SESSION_MW));
+    if (app, mw) != want {
+        return;
+    }
+    let mut f = meta
+        .finding(
+            setting_label(&secure, "not True"),
+            "SESSION_COOKIE_SECURE is not set to True. Using a secure-only session cookie makes it more difficult for network traffic sniffers to hijack user sessions.",
+        )
+        .help("set SESSION_COOKIE_SECURE = True");
+    if app {
+        f = f.related(Label::new(
+            at(&s.installed_apps()),
+            "the sessions app is installed",
+        ));
+    }
+    if mw {
+        f = f.related(setting_label(&s.middleware(), "SessionMiddleware is used"));
+    }
+    push_django(s, f, out);
+}
+
+pub fn check_w010(ctx: &Context, out: &mut Vec<Finding>) {
+    run(ctx, out, &W010, (true, false));
+}
+
+pub fn check_w011(ctx: &Context, out: &mut Vec<Finding>) {
+    run(ctx, out, &W011, (false, true));
+}
+
+pub fn check_w012(ctx: &Context, out: &mut Vec<Finding>) {
+    run(ctx, out, &W012, (true, true));
+}
