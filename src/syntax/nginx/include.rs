@@ -94,7 +94,7 @@ impl FsLoader {
         self
     }
 
-    fn into_tree(&self, absolute: &Path) -> Option<PathBuf> {
+    fn under_include_root(&self, absolute: &Path) -> Option<PathBuf> {
         let root = self.include_root.as_ref()?;
         Some(root.join(absolute.strip_prefix("/").unwrap_or(absolute)))
     }
@@ -104,7 +104,11 @@ impl Loader for FsLoader {
     fn resolve(&mut self, sources: &mut SourceMap, pattern: &[u8]) -> Result<Vec<FileId>, String> {
         let pattern = bytes_to_text(pattern);
         let given = Path::new(pattern.as_ref());
-        let full = match given.is_absolute().then(|| self.into_tree(given)).flatten() {
+        let full = match given
+            .is_absolute()
+            .then(|| self.under_include_root(given))
+            .flatten()
+        {
             Some(mapped) => mapped,
             None => self.prefix.join(given),
         };
