@@ -112,7 +112,11 @@ fn run_with(
         ..CheckRequest::default()
     };
     if let Some(s) = settings {
-        std::fs::write(d.join("settings.yaml"), s).unwrap();
+        std::fs::write(
+            d.join("settings.yaml"),
+            s.replace("{DIR}", &d.display().to_string()),
+        )
+        .unwrap();
         request_files.settings.push(d.join("settings.yaml"));
     }
     let outcome = check(&request_files);
@@ -385,4 +389,35 @@ fn srv007_options_indexes_lists_the_media_directory() {
     prove("SRV007", bad, good, |r| {
         r.raw.contains("a-private-upload.pdf")
     });
+}
+
+#[test]
+fn xdj007_a_proxy_pass_before_its_exclusion_sends_static_files_to_the_app() {
+    let files = [("static/app.css", "CSS", false)];
+    let settings = "DEBUG: false\nALLOWED_HOSTS: [app.test]\nSTATIC_URL: /static/\nSTATIC_ROOT: {DIR}/static\n";
+    let site = |order: &str| {
+        format!(
+            "{CATCH_ALL}<VirtualHost *:{{P1}}>\n    ServerName app.test\n    ProxyPreserveHost On\n    \
+             RequestHeader set X-Forwarded-Proto http\n{order}    Alias /static/ {{DIR}}/static/\n    \
+             <Directory {{DIR}}/static>\n        Require all granted\n    </Directory>\n</VirtualHost>\n"
+        )
+    };
+    let wrong = "    ProxyPass / http://127.0.0.1:{P2}/\n    ProxyPass /static/ !\n";
+    let right = "    ProxyPass /static/ !\n    ProxyPass / http://127.0.0.1:{P2}/\n";
+    let run_order = |order: &str| {
+        let dir_settings = settings.to_string();
+        run_with(
+            &site(order),
+            Some(&dir_settings),
+            "app.test",
+            "/static/app.css",
+            "",
+            MODULES,
+            &files,
+        )
+    };
+    let bad = run_order(wrong);
+    let good = run_order(right);
+    // The stand-in app answered (it marks its answers); the good order serves the file.
+    prove("XDJ007", bad, good, |r| r.header("x-seen-host").is_some());
 }
