@@ -166,11 +166,6 @@ pub fn metas(rules: &[Rule]) -> Vec<&'static RuleMeta> {
     rules.iter().map(|r| r.meta).collect()
 }
 
-/// Runs every rule and returns the findings sorted by place, then rule.
-pub fn run(ctx: &Context) -> Vec<Finding> {
-    run_rules(ctx, &registry())
-}
-
 /// Runs the given rules and returns the findings sorted by place, then rule.
 pub fn run_rules(ctx: &Context, rules: &[Rule]) -> Vec<Finding> {
     let mut findings = Vec::new();
