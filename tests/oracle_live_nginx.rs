@@ -441,3 +441,27 @@ fn srv002_a_server_level_rewrite_redirects_like_return() {
     );
     assert!(!good.findings.contains(&"SRV002"), "{:?}", good.findings);
 }
+
+#[test]
+fn srv001_a_host_guard_in_the_default_server_closes_unknown_hosts() {
+    let guarded = run(
+        &format!("server {{ listen {{P1}}; server_name app.test; if ($host != app.test) {{ return 444; }} {APP} }}"),
+        &[],
+        "evil.test",
+        "/",
+    );
+    assert!(guarded.response.closed(), "{:?}", guarded.response);
+    assert!(
+        !guarded.findings.contains(&"SRV001"),
+        "{:?}",
+        guarded.findings
+    );
+    // The guard lets the app's own name through.
+    let own = run(
+        &format!("server {{ listen {{P1}}; server_name app.test; if ($host != app.test) {{ return 444; }} {APP} }}"),
+        &[],
+        "app.test",
+        "/",
+    );
+    assert!(own.response.body().contains("APP"), "{:?}", own.response);
+}

@@ -200,6 +200,7 @@ fn virtual_host(
     let mut listens = Vec::new();
     let mut first = None;
     let mut rejects_handshake = None;
+    let mut rejects_unknown = None;
     let mut routes = Vec::new();
     for d in body {
         let name = d.name().text(sources);
@@ -226,6 +227,7 @@ fn virtual_host(
                 rejects_handshake = Some(d.span());
             }
             "return" if first.is_none() => first = return_action(d, sources),
+            "if" if rejects_unknown.is_none() => rejects_unknown = host_guard(config, d, sources),
             "rewrite" if first.is_none() => first = rewrite_redirect(d, sources),
             "location" => {
                 if let Some(r) = location(config, sources, d, &here) {
@@ -270,8 +272,33 @@ fn virtual_host(
         routes,
         fallback,
         rejects_handshake,
-        rejects_unknown_hosts: None,
+        rejects_unknown_hosts: rejects_unknown,
     }
+}
+
+/// A server-level guard that turns away every Host but the listed ones:
+/// `if ($host != shop.example.com) { return 444; }` (or `!~` a regex, on `$host` or
+/// `$http_host`, returning 444 or any 4xx). It runs in the rewrite phase, before any location.
+fn host_guard(config: &Config, d: &Directive, sources: &SourceMap) -> Option<Span> {
+    let words: Vec<String> = args(d, sources);
+    let joined = words.join(" ");
+    let inner = joined.trim().strip_prefix('(')?.strip_suffix(')')?.trim();
+    let mut parts = inner.split_whitespace();
+    let (var, op) = (parts.next()?, parts.next()?);
+    parts.next()?;
+    if !matches!(var, "$host" | "${host}" | "$http_host" | "${http_host}")
+        || !matches!(op, "!=" | "!~" | "!~*")
+    {
+        return None;
+    }
+    let body = config.expand(&d.block()?.items);
+    let first = body.iter().find(|i| !i.is_entry)?;
+    if !first.name_is(sources, "return") {
+        return None;
+    }
+    return_action(first, sources)
+        .filter(Action::turns_away)
+        .map(|_| d.span())
 }
 
 /// `ngx_http_core_server_name`'s forms.

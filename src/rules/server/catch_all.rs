@@ -8,8 +8,9 @@ declare_rule! {
     /// ## What it checks
     /// Every socket (address and port, IPv4 and IPv6, each specific address on its own) on which
     /// the server hands requests to the app has a default host that turns unknown `Host` headers
-    /// away: nginx `return 444` or `ssl_reject_handshake on`, httpd a first virtual host that
-    /// denies.
+    /// away: nginx `return 444` or `ssl_reject_handshake on` (or, in the default server itself,
+    /// a guard such as `if ($host != shop.example.com) { return 444; }`), httpd a first virtual
+    /// host that denies (or `StrictHostCheck On` in it).
     ///
     /// ## Why it matters
     /// A request whose `Host` matches no `server_name` goes to the socket's default host — the
