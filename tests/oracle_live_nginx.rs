@@ -465,3 +465,75 @@ fn srv001_a_host_guard_in_the_default_server_closes_unknown_hosts() {
     );
     assert!(own.response.body().contains("APP"), "{:?}", own.response);
 }
+
+/// A stand-in application server speaking the uwsgi protocol: it decodes the variables nginx
+/// sends and answers with the `HTTP_X_FORWARDED_PROTO` it received.
+const UWSGI_ECHO: &str = r#"
+import socket, struct, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(8)
+def read(c, n):
+    b = b""
+    while len(b) < n:
+        chunk = c.recv(n - len(b))
+        if not chunk:
+            break
+        b += chunk
+    return b
+while True:
+    c, _ = s.accept()
+    head = read(c, 4)
+    if len(head) < 4:  # a readiness probe that connected and left
+        c.close()
+        continue
+    data = read(c, struct.unpack("<H", head[1:3])[0])
+    env, i = {}, 0
+    while i < len(data):
+        kl = struct.unpack("<H", data[i:i + 2])[0]; k = data[i + 2:i + 2 + kl]; i += 2 + kl
+        vl = struct.unpack("<H", data[i:i + 2])[0]; v = data[i + 2:i + 2 + vl]; i += 2 + vl
+        env.setdefault(k.decode(), []).append(v.decode())
+    body = "UWSGI proto=%s\n" % ",".join(env.get("HTTP_X_FORWARDED_PROTO", []))
+    c.sendall(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)).encode())
+    c.close()
+"#;
+
+fn start_uwsgi_echo(dir: &Path, port: u16) -> Killed {
+    std::fs::write(dir.join("uwsgi_echo.py"), UWSGI_ECHO).unwrap();
+    let child = Command::new("python3")
+        .arg(dir.join("uwsgi_echo.py"))
+        .arg(port.to_string())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("python3");
+    let echo = Killed(child);
+    wait_for(port, "the uwsgi stand-in", &dir.join("uwsgi_echo.py"));
+    echo
+}
+
+#[test]
+fn xdj005_uwsgi_hands_the_clients_x_forwarded_proto_to_the_app() {
+    let scratch = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let _echo = start_uwsgi_echo(scratch.path(), port);
+    let settings = "DEBUG: false\nALLOWED_HOSTS: [app.test]\nSECURE_PROXY_SSL_HEADER: [HTTP_X_FORWARDED_PROTO, https]\n";
+    let site = |params: &str| {
+        format!(
+            "server {{ listen {{P1}} default_server; return 444; }}\n\
+             server {{ listen {{P1}}; server_name app.test; location / {{ {params} uwsgi_pass 127.0.0.1:{{P3}}; }} }}"
+        )
+    };
+    let bad = run_full(&site(""), &[], "app.test", "/", Some(port), Some(settings));
+    let good = run_full(
+        &site("uwsgi_param HTTP_X_FORWARDED_PROTO $scheme;"),
+        &[],
+        "app.test",
+        "/",
+        Some(port),
+        Some(settings),
+    );
+    // run_full sends `X-Forwarded-Proto: https` over plain HTTP, as a spoofing client would.
+    prove("XDJ005", bad, good, |r| r.body().contains("proto=https"));
+}

@@ -28,6 +28,9 @@ struct Inherited {
     headers: Arc<Vec<Header>>,
     /// What `proxy_pass` sends here, nginx's defaults included.
     upstream_headers: Arc<Vec<UpstreamHeader>>,
+    /// The `HTTP_*` variables `uwsgi_param` sets here, as headers (`HTTP_X_FORWARDED_PROTO` →
+    /// `x-forwarded-proto`); the client's own headers reach the app as `HTTP_*` unless set.
+    uwsgi_headers: Arc<Vec<UpstreamHeader>>,
     autoindex: Option<Span>,
     error_pages: Arc<Vec<(u16, Span)>>,
     max_body_size: Option<(u64, Span)>,
@@ -39,6 +42,7 @@ impl Default for Inherited {
             root: None,
             headers: Arc::default(),
             upstream_headers: Arc::new(with_proxy_defaults(Vec::new())),
+            uwsgi_headers: Arc::default(),
             autoindex: None,
             error_pages: Arc::default(),
             max_body_size: None,
@@ -93,6 +97,8 @@ fn level(directives: &[&Directive], sources: &SourceMap, parent: &Inherited) -> 
     let mut out = parent.clone();
     let mut own_headers: Vec<Header> = Vec::new();
     let mut own_upstream: Vec<UpstreamHeader> = Vec::new();
+    let mut own_uwsgi: Vec<UpstreamHeader> = Vec::new();
+    let mut any_uwsgi = false;
     let mut own_error_pages: Vec<(u16, Span)> = Vec::new();
     for d in directives {
         if d.is_entry {
@@ -104,6 +110,7 @@ fn level(directives: &[&Directive], sources: &SourceMap, parent: &Inherited) -> 
             b"root"
                 | b"add_header"
                 | b"proxy_set_header"
+                | b"uwsgi_param"
                 | b"error_page"
                 | b"client_max_body_size"
                 | b"autoindex"
@@ -119,6 +126,16 @@ fn level(directives: &[&Directive], sources: &SourceMap, parent: &Inherited) -> 
                 always: a.get(2).is_some_and(|x| x == "always"),
                 span: d.span(),
             }),
+            "uwsgi_param" if a.len() >= 2 => {
+                any_uwsgi = true;
+                if let Some(header) = a[0].strip_prefix("HTTP_") {
+                    own_uwsgi.push(UpstreamHeader {
+                        name: header.to_ascii_lowercase().replace('_', "-"),
+                        value: a[1].clone(),
+                        span: Some(d.span()),
+                    });
+                }
+            }
             "proxy_set_header" if a.len() == 2 => own_upstream.push(UpstreamHeader {
                 name: a[0].to_ascii_lowercase(),
                 value: a[1].clone(),
@@ -148,11 +165,27 @@ fn level(directives: &[&Directive], sources: &SourceMap, parent: &Inherited) -> 
     if !own_upstream.is_empty() {
         out.upstream_headers = Arc::new(with_proxy_defaults(own_upstream));
     }
+    // ngx_http_uwsgi_merge_loc_conf: params inherit only into a level without its own.
+    if any_uwsgi {
+        out.uwsgi_headers = Arc::new(own_uwsgi);
+    }
     // ngx_http_core_merge_loc_conf: error pages inherit only into a level without its own.
     if !own_error_pages.is_empty() {
         out.error_pages = Arc::new(own_error_pages);
     }
     out
+}
+
+/// The headers a route sends its application server: `proxy_set_header`s for `proxy_pass`,
+/// the `HTTP_*` `uwsgi_param`s for `uwsgi_pass`.
+fn upstream_for(action: &Option<Action>, here: &Inherited) -> Arc<Vec<UpstreamHeader>> {
+    match action {
+        Some(Action::Proxy {
+            protocol: ProxyProtocol::Uwsgi,
+            ..
+        }) => here.uwsgi_headers.clone(),
+        _ => here.upstream_headers.clone(),
+    }
 }
 
 /// nginx's size syntax (`ngx_parse_size`): bytes, or a `k`/`K`, `m`/`M`, `g`/`G` suffix.
@@ -249,12 +282,14 @@ fn virtual_host(
             span,
         });
     }
+    let fallback_action = content_action(body, sources, &here, false);
+    let upstream_headers = upstream_for(&fallback_action, &here);
     let fallback = Route {
         path: PathMatch::Any,
         span,
-        action: content_action(body, sources, &here, false),
+        action: fallback_action,
         headers: here.headers.clone(),
-        upstream_headers: here.upstream_headers.clone(),
+        upstream_headers: upstream_headers.clone(),
         lists_directories: here.autoindex,
         error_pages: here.error_pages.clone(),
         script_handlers: Vec::new(),
@@ -558,13 +593,14 @@ fn location(
         }
     }
     let action = action.or_else(|| content_action(&body, sources, &here, true));
+    let upstream_headers = upstream_for(&action, &here);
     Some(Route {
         path,
         span: Span::new(d.file, d.span().start as usize, d.span().start as usize)
             .to(d.args().last().map_or(d.name().span(), |w| w.span())),
         action,
         headers: here.headers.clone(),
-        upstream_headers: here.upstream_headers.clone(),
+        upstream_headers: upstream_headers.clone(),
         lists_directories: here.autoindex,
         error_pages: here.error_pages.clone(),
         script_handlers: Vec::new(),
@@ -587,6 +623,30 @@ mod tests {
         assert!(config.is_ok(), "{:?}", config.errors);
         let server = build(&config, &sources);
         (sources, server)
+    }
+
+    #[test]
+    fn uwsgi_params_are_the_headers_of_uwsgi_routes_and_inherit_all_or_nothing() {
+        let (_, s) = model(
+            "http { server { uwsgi_param HTTP_X_FORWARDED_PROTO $scheme; location /a { uwsgi_pass u; } location /b { uwsgi_param QUERY_STRING $args; uwsgi_pass u; } location /c { proxy_pass http://u; } } }",
+        );
+        let names = |i: usize| -> Vec<String> {
+            s.hosts[0].routes[i]
+                .upstream_headers
+                .iter()
+                .map(|h| h.name.clone())
+                .collect()
+        };
+        assert_eq!(names(0), ["x-forwarded-proto"]);
+        assert!(
+            names(1).is_empty(),
+            "a level with its own uwsgi_param inherits none"
+        );
+        assert_eq!(
+            names(2),
+            ["host", "connection"],
+            "proxy routes keep proxy headers"
+        );
     }
 
     #[test]

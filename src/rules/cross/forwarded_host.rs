@@ -41,7 +41,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         let star = settings.effective_allowed_hosts().iter().any(|h| h == "*");
         for server in ctx.servers {
             for r in app_routes(server) {
-                if protocol(r.route) != Some(ProxyProtocol::Http)
+                let uwsgi = protocol(r.route) == Some(ProxyProtocol::Uwsgi);
+                if (protocol(r.route) != Some(ProxyProtocol::Http) && !uwsgi)
                     || r.route
                         .upstream_headers
                         .iter()
@@ -56,7 +57,11 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         "Django takes the host from a header the client controls",
                     )
                     .related(Label::new(setting.span(), "USE_X_FORWARDED_HOST is on"))
-                    .help("add `proxy_set_header X-Forwarded-Host $host;` to this route");
+                    .help(if uwsgi {
+                        "add `uwsgi_param HTTP_X_FORWARDED_HOST $host;` to this route"
+                    } else {
+                        "add `proxy_set_header X-Forwarded-Host $host;` to this route"
+                    });
                 if star {
                     f = f.severity(Severity::Error);
                 }

@@ -40,8 +40,9 @@ declare_rule! {
 declare_rule! {
     /// ## What it checks
     /// With `SECURE_PROXY_SSL_HEADER` set, every route to the app overwrites that header: the
-    /// server sets it itself (`proxy_set_header X-Forwarded-Proto $scheme;`, httpd
-    /// `RequestHeader set`), and never to `https` on a plain-HTTP route.
+    /// server sets it itself (`proxy_set_header X-Forwarded-Proto $scheme;`, for `uwsgi_pass`
+    /// `uwsgi_param HTTP_X_FORWARDED_PROTO $scheme;`, httpd `RequestHeader set`), and never to
+    /// `https` on a plain-HTTP route.
     ///
     /// ## Why it matters
     /// A header the server does not set is passed on as the client sent it. A client then
@@ -161,7 +162,9 @@ pub fn check_spoof(ctx: &Context, out: &mut Vec<Finding>) {
         };
         for server in ctx.servers {
             for r in app_routes(server) {
-                if protocol(r.route) != Some(ProxyProtocol::Http) {
+                // uwsgi hands every client header to the app as HTTP_*, as a proxy passes it.
+                let uwsgi = protocol(r.route) == Some(ProxyProtocol::Uwsgi);
+                if protocol(r.route) != Some(ProxyProtocol::Http) && !uwsgi {
                     continue;
                 }
                 let span = r.route.action.as_ref().map_or(r.route.span, |a| a.span());
@@ -191,10 +194,17 @@ pub fn check_spoof(ctx: &Context, out: &mut Vec<Finding>) {
                         .related(Label::new(setting, "Django trusts this header"))
                         .help(for_server(
                             r.host.kind,
-                            format!(
-                                "add `proxy_set_header {} $scheme;` to this route",
-                                shown(&header)
-                            ),
+                            if uwsgi {
+                                format!(
+                                    "add `uwsgi_param HTTP_{} $scheme;` to this route",
+                                    header.to_ascii_uppercase().replace('-', "_")
+                                )
+                            } else {
+                                format!(
+                                    "add `proxy_set_header {} $scheme;` to this route",
+                                    shown(&header)
+                                )
+                            },
                             format!(
                                 "add `RequestHeader set {header} {}` to this virtual host",
                                 if r.tls { "https" } else { "http" }
