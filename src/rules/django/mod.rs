@@ -71,7 +71,7 @@ use crate::diagnostic::{Finding, Label};
 use crate::model::settings::{Origin, Setting, Settings, DEFAULTS_VERSION};
 use crate::source::Span;
 
-use super::{Rule, RuleMeta};
+use super::{Context, FindingExt, Rule, RuleMeta};
 
 macro_rules! rules {
     ($($m:ident $(:: $meta:ident / $check:ident)?),* $(,)?) => {
@@ -308,6 +308,47 @@ pub(crate) fn is_remote_host(host: &str) -> bool {
 
 /// A label on a setting: on its entry when read; at the anchor, saying that Django's default
 /// applies, when the file does not set it.
+/// A session cookie flag Django wants exactly `True`, reported under one of three ids by where
+/// sessions come from (`want`: the sessions app installed, `SessionMiddleware` used), as
+/// Django's `check_session_cookie_secure` and `check_session_cookie_httponly` both do.
+pub(crate) struct SessionFlag {
+    pub name: &'static str,
+    pub read: fn(&Settings) -> Setting<'_>,
+    pub message: &'static str,
+}
+
+pub(crate) fn session_cookie_flag(
+    ctx: &Context,
+    out: &mut Vec<Finding>,
+    meta: &'static RuleMeta,
+    flag: &SessionFlag,
+    want: (bool, bool),
+) {
+    for s in ctx.settings {
+        let value = (flag.read)(s);
+        if value.value.is_true() {
+            continue;
+        }
+        let (app, mw) = (s.has_app(SESSION_APP), s.has_middleware(SESSION_MW));
+        if (app, mw) != want {
+            continue;
+        }
+        let mut f = meta
+            .finding(setting_label(&value, "not True"), flag.message)
+            .help(format!("set {} = True", flag.name));
+        if app {
+            f = f.related(Label::new(
+                at(&s.installed_apps()),
+                "the sessions app is installed",
+            ));
+        }
+        if mw {
+            f = f.related(setting_label(&s.middleware(), "SessionMiddleware is used"));
+        }
+        push_django(s, f, out);
+    }
+}
+
 pub(crate) fn setting_label(setting: &Setting<'_>, message: impl Into<String>) -> Label {
     let message = message.into();
     let span = at(setting);

@@ -2,11 +2,10 @@
 //! ids: the sessions app alone, the middleware alone, or both.
 
 use crate::declare_rule;
-use crate::diagnostic::{Finding, Label};
-use crate::model::settings::Settings;
-use crate::rules::{Context, FindingExt, RuleMeta};
+use crate::diagnostic::Finding;
+use crate::rules::{Context, RuleMeta};
 
-use super::{at, push_django, setting_label, SESSION_APP, SESSION_MW};
+use super::{session_cookie_flag, SessionFlag};
 
 declare_rule! {
     /// ## What it checks
@@ -87,37 +86,14 @@ declare_rule! {
     };
 }
 
-fn run(ctx: &Context, out: &mut Vec<Finding>, meta: &'static RuleMeta, want: (bool, bool)) {
-    for s in ctx.settings {
-        one(s, out, meta, want);
-    }
-}
+const FLAG: SessionFlag = SessionFlag {
+    name: "SESSION_COOKIE_SECURE",
+    read: |s| s.cookies().session_secure,
+    message: "SESSION_COOKIE_SECURE is not set to True. Using a secure-only session cookie makes it more difficult for network traffic sniffers to hijack user sessions.",
+};
 
-fn one(s: &Settings, out: &mut Vec<Finding>, meta: &'static RuleMeta, want: (bool, bool)) {
-    let secure = s.cookies().session_secure;
-    if secure.value.is_true() {
-        return;
-    }
-    let (app, mw) = (s.has_app(SESSION_APP), s.has_middleware(SESSION_MW));
-    if (app, mw) != want {
-        return;
-    }
-    let mut f = meta
-        .finding(
-            setting_label(&secure, "not True"),
-            "SESSION_COOKIE_SECURE is not set to True. Using a secure-only session cookie makes it more difficult for network traffic sniffers to hijack user sessions.",
-        )
-        .help("set SESSION_COOKIE_SECURE = True");
-    if app {
-        f = f.related(Label::new(
-            at(&s.installed_apps()),
-            "the sessions app is installed",
-        ));
-    }
-    if mw {
-        f = f.related(setting_label(&s.middleware(), "SessionMiddleware is used"));
-    }
-    push_django(s, f, out);
+fn run(ctx: &Context, out: &mut Vec<Finding>, meta: &'static RuleMeta, want: (bool, bool)) {
+    session_cookie_flag(ctx, out, meta, &FLAG, want);
 }
 
 pub fn check_w010(ctx: &Context, out: &mut Vec<Finding>) {
