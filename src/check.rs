@@ -38,8 +38,11 @@ pub struct CheckRequest {
 /// One deployment's inputs, as paths that also appear among the request's inputs.
 #[derive(Clone, Debug, Default)]
 pub struct DeploymentPaths {
+    /// Server configurations; none: every server given.
     pub servers: Vec<PathBuf>,
     pub settings: Vec<PathBuf>,
+    /// The names the settings are for; none: every host of the servers.
+    pub server_names: Vec<String>,
 }
 
 /// What a check found.
@@ -210,37 +213,44 @@ pub fn check_with(request: &CheckRequest, rules: &[rules::Rule]) -> CheckOutcome
     let same = |a: &PathBuf, b: &PathBuf| {
         a == b || std::fs::canonicalize(a).ok() == std::fs::canonicalize(b).ok()
     };
-    let groups: Vec<(Vec<usize>, Vec<usize>)> = if request.deployments.is_empty() {
-        vec![((0..servers.len()).collect(), (0..settings.len()).collect())]
+    type Group = (Vec<usize>, Vec<usize>, Vec<String>);
+    let groups: Vec<Group> = if request.deployments.is_empty() {
+        vec![(
+            (0..servers.len()).collect(),
+            (0..settings.len()).collect(),
+            Vec::new(),
+        )]
     } else {
-        let mut groups: Vec<(Vec<usize>, Vec<usize>)> = request
+        let mut groups: Vec<Group> = request
             .deployments
             .iter()
             .map(|d| {
                 let sv = (0..servers.len())
-                    .filter(|&i| d.servers.iter().any(|p| same(p, &server_paths[i])))
+                    .filter(|&i| {
+                        d.servers.is_empty() || d.servers.iter().any(|p| same(p, &server_paths[i]))
+                    })
                     .collect();
                 let st = (0..settings.len())
                     .filter(|&i| d.settings.iter().any(|p| same(p, &settings_ok_paths[i])))
                     .collect();
-                (sv, st)
+                (sv, st, d.server_names.clone())
             })
             .collect();
         // What no deployment names is audited on its own.
         let sv: Vec<usize> = (0..servers.len())
-            .filter(|i| !groups.iter().any(|(g, _)| g.contains(i)))
+            .filter(|i| !groups.iter().any(|(g, _, _)| g.contains(i)))
             .collect();
         let st: Vec<usize> = (0..settings.len())
-            .filter(|i| !groups.iter().any(|(_, g)| g.contains(i)))
+            .filter(|i| !groups.iter().any(|(_, g, _)| g.contains(i)))
             .collect();
         if !sv.is_empty() || !st.is_empty() {
-            groups.push((sv, st));
+            groups.push((sv, st, Vec::new()));
         }
         groups
     };
     let mut servers: Vec<Option<model::server::Server>> = servers.into_iter().map(Some).collect();
     let mut settings: Vec<Option<Settings>> = settings.into_iter().map(Some).collect();
-    for (sv, st) in groups {
+    for (sv, st, names) in groups {
         // Lend the group its servers and settings, and take them back after.
         let group_servers: Vec<_> = sv.iter().filter_map(|&i| servers[i].take()).collect();
         let group_settings: Vec<_> = st.iter().filter_map(|&i| settings[i].take()).collect();
@@ -250,6 +260,7 @@ pub fn check_with(request: &CheckRequest, rules: &[rules::Rule]) -> CheckOutcome
             apache: &apache_configs,
             servers: &group_servers,
             settings: &group_settings,
+            server_names: &names,
         };
         out.findings.extend(rules::run_rules(&ctx, rules));
         for (i, s) in sv.iter().zip(group_servers) {

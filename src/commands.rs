@@ -163,6 +163,7 @@ pub fn check(
                     .map(|p| config.resolve(p))
                     .collect(),
                 settings: d.settings.iter().map(|p| config.resolve(p)).collect(),
+                server_names: d.server_names.clone(),
             })
             .collect(),
         ignore_paths: config

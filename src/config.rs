@@ -5,6 +5,8 @@
 //! deployments:                 # which settings export belongs with which server config
 //!   - nginx: deploy/nginx/nginx.conf
 //!     settings: deploy/settings.json
+//!   - settings: blog/settings.json   # or by the names it is served under, when one server
+//!     server_names: [blog.example.com] # configuration hosts several apps
 //! select: [SRV, XDJ]           # as --select / --ignore (the command line adds to these)
 //! ignore: [SRV008]
 //! fail_on: warning             # as --fail-on, when the command line does not say
@@ -61,6 +63,10 @@ pub struct Deployment {
     pub nginx: Option<PathBuf>,
     pub apache: Option<PathBuf>,
     pub settings: Option<PathBuf>,
+    /// The names this app is served under, for one server configuration serving several apps:
+    /// the settings are then held only against the hosts serving these names.
+    #[serde(default)]
+    pub server_names: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -152,6 +158,12 @@ pub fn load(path: &Path) -> Result<Loaded, InputError> {
                     "deployment {} names neither nginx, apache nor settings",
                     i + 1
                 ),
+            ));
+        }
+        if !d.server_names.is_empty() && d.settings.is_none() {
+            return Err(InputError::file(
+                path,
+                format!("deployment {} names server_names but no settings", i + 1),
             ));
         }
     }

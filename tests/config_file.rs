@@ -151,3 +151,38 @@ fn an_invalid_configuration_file_is_an_error_with_line_and_column() {
         "{err}"
     );
 }
+
+#[test]
+fn deployments_by_server_name_split_one_server_between_apps() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path();
+    // One nginx configuration serves two Django apps, each with its own settings.
+    let two = site("shop.test").replace(
+        "}\n}\n",
+        &format!(
+            "}}\n{}",
+            site("blog.test").split_once("http {\n").unwrap().1
+        ),
+    );
+    write(r, "deploy/nginx.conf", &two);
+    write(r, "shop.yaml", &settings("shop.test"));
+    write(r, "blog.yaml", &settings("blog.test"));
+    let (_, doc, _) = run(r, &["deploy/nginx.conf", "shop.yaml", "blog.yaml"]);
+    let unpaired = rules(&doc);
+    assert!(
+        unpaired.iter().any(|f| f.starts_with("XDJ001")),
+        "{unpaired:?}"
+    );
+    write(
+        r,
+        ".deploy-audit.yaml",
+        "deployments:\n  - nginx: deploy/nginx.conf\n  - settings: shop.yaml\n    server_names: [shop.test]\n  - settings: blog.yaml\n    server_names: [blog.test]\n",
+    );
+    let (_, doc, err) = run(r, &[]);
+    let paired = rules(&doc);
+    assert!(
+        !paired.iter().any(|f| f.starts_with("XDJ001")),
+        "{paired:?} {err}"
+    );
+    assert!(doc["errors"].as_array().unwrap().is_empty(), "{doc}");
+}

@@ -41,6 +41,23 @@ pub struct Context<'a> {
     /// Every Django settings file given, typed (each read completely; a file that could not be
     /// read is an input error, never a partial model).
     pub settings: &'a [Settings],
+    /// The names the settings are for, when a deployment names them (`.deploy-audit.yaml`
+    /// `server_names`): the cross-checks then look only at the hosts serving one of them.
+    pub server_names: &'a [String],
+}
+
+impl Context<'_> {
+    /// Whether the cross-checks look at this host: every host, unless the deployment names its
+    /// server names, then the hosts that serve one of them.
+    pub fn serves(&self, host: &crate::model::server::VirtualHost) -> bool {
+        self.server_names.is_empty()
+            || host.names.iter().any(|n| {
+                self.server_names.iter().any(|want| {
+                    let want = want.to_ascii_lowercase();
+                    n.pattern.display() == want || n.pattern.matches(&want) == Some(true)
+                })
+            })
+    }
 }
 
 /// A rule's identity and documentation.

@@ -77,7 +77,11 @@ pub fn check_not_allowed(ctx: &Context, out: &mut Vec<Finding>) {
         let allowed = settings.effective_allowed_hosts();
         let setting = settings.allowed_hosts();
         for server in ctx.servers {
-            for host in server.hosts.iter().filter(|h| h.reaches_app()) {
+            for host in server
+                .hosts
+                .iter()
+                .filter(|h| h.reaches_app() && ctx.serves(h))
+            {
                 for name in &host.names {
                     let shown = name.pattern.display();
                     if shown == "_" {
@@ -123,7 +127,7 @@ pub fn check_not_served(ctx: &Context, out: &mut Vec<Finding>) {
     let app_hosts: Vec<_> = ctx
         .servers
         .iter()
-        .flat_map(|s| s.hosts.iter().filter(|h| h.reaches_app()))
+        .flat_map(|s| s.hosts.iter().filter(|h| h.reaches_app() && ctx.serves(h)))
         .collect();
     // A host with a regex name may serve anything: no entry can be called stale.
     if app_hosts.iter().any(|h| {

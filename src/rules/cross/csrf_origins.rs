@@ -34,8 +34,8 @@ declare_rule! {
 }
 
 /// Whether `host` is routed to the app on a socket of the given TLS-ness.
-fn served(server: &Server, host: &str, tls: bool) -> bool {
-    app_routes(server).iter().any(|r| {
+fn served(ctx: &Context, server: &Server, host: &str, tls: bool) -> bool {
+    app_routes(ctx, server).iter().any(|r| {
         r.tls == tls
             && r.host.names.iter().any(|n| match &n.pattern {
                 NamePattern::Regex(_) => true,
@@ -67,10 +67,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             let probe = host
                 .strip_prefix("*.")
                 .map_or(host.clone(), |d| format!("probe.{d}"));
-            if ctx.servers.iter().any(|s| served(s, &probe, tls)) {
+            if ctx.servers.iter().any(|s| served(ctx, s, &probe, tls)) {
                 continue;
             }
-            let also = ctx.servers.iter().any(|s| served(s, &probe, !tls));
+            let also = ctx.servers.iter().any(|s| served(ctx, s, &probe, !tls));
             let why = match (tls, also) {
                 (false, true) => "the app is served there only over HTTPS",
                 (true, true) => "the app is served there only over plain HTTP",

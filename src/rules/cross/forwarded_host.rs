@@ -40,7 +40,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         }
         let star = settings.effective_allowed_hosts().iter().any(|h| h == "*");
         for server in ctx.servers {
-            for r in app_routes(server) {
+            for r in app_routes(ctx, server) {
                 let uwsgi = protocol(r.route) == Some(ProxyProtocol::Uwsgi);
                 if (protocol(r.route) != Some(ProxyProtocol::Http) && !uwsgi)
                     || r.route

@@ -81,7 +81,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for settings in ctx.settings {
         let django = django_policy(settings);
         for server in ctx.servers {
-            let tls_routes: Vec<_> = app_routes(server).into_iter().filter(|r| r.tls).collect();
+            let tls_routes: Vec<_> = app_routes(ctx, server)
+                .into_iter()
+                .filter(|r| r.tls)
+                .collect();
             let Some(first) = tls_routes.first() else {
                 continue;
             };

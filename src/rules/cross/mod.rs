@@ -12,7 +12,7 @@ mod upload_limit;
 
 use crate::model::server::{Action, ProxyProtocol, Route, Server, VirtualHost};
 
-use super::Rule;
+use super::{Context, Rule};
 
 pub fn rules() -> Vec<Rule> {
     vec![
@@ -68,7 +68,7 @@ pub(crate) struct AppRoute<'a> {
 
 /// Every route of every host that proxies to an application server, once per TLS-ness of the
 /// sockets the host listens on.
-pub(crate) fn app_routes(server: &Server) -> Vec<AppRoute<'_>> {
+pub(crate) fn app_routes<'s>(ctx: &Context, server: &'s Server) -> Vec<AppRoute<'s>> {
     fn walk<'a>(
         host: &'a VirtualHost,
         routes: &'a [Route],
@@ -88,7 +88,7 @@ pub(crate) fn app_routes(server: &Server) -> Vec<AppRoute<'_>> {
     }
     let mut out = Vec::new();
     for host in &server.hosts {
-        if host.first.is_some() || host.turns_everyone_away() {
+        if host.first.is_some() || host.turns_everyone_away() || !ctx.serves(host) {
             continue;
         }
         for tls in [false, true] {

@@ -120,7 +120,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         for server in ctx.servers {
-            for host in &server.hosts {
+            for host in server.hosts.iter().filter(|h| ctx.serves(h)) {
                 for (dir, route) in served(host) {
                     let Some((path, what, span)) = secrets.iter().find(|(p, _, _)| under(p, &dir))
                     else {

@@ -115,7 +115,7 @@ pub fn check_loop(ctx: &Context, out: &mut Vec<Finding>) {
         }
         let wanted = wanted(settings);
         for server in ctx.servers {
-            for r in app_routes(server).into_iter().filter(|r| r.tls) {
+            for r in app_routes(ctx, server).into_iter().filter(|r| r.tls) {
                 if protocol(r.route) != Some(ProxyProtocol::Http) {
                     continue;
                 }
@@ -161,7 +161,7 @@ pub fn check_spoof(ctx: &Context, out: &mut Vec<Finding>) {
             continue;
         };
         for server in ctx.servers {
-            for r in app_routes(server) {
+            for r in app_routes(ctx, server) {
                 // uwsgi hands every client header to the app as HTTP_*, as a proxy passes it.
                 let uwsgi = protocol(r.route) == Some(ProxyProtocol::Uwsgi);
                 if protocol(r.route) != Some(ProxyProtocol::Http) && !uwsgi {

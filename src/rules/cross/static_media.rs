@@ -90,7 +90,7 @@ fn check_pair(
         for host in server
             .hosts
             .iter()
-            .filter(|h| h.reaches_app() && h.first.is_none())
+            .filter(|h| h.reaches_app() && h.first.is_none() && ctx.serves(h))
         {
             let route = host.answering(&uri);
             let problem = match (&route.action, route.file_for(&uri)) {

@@ -47,7 +47,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         let django = data.value.as_int().filter(|n| *n > 0).map(|n| n as u64);
         for server in ctx.servers {
             let mut seen = Vec::new();
-            for r in app_routes(server) {
+            for r in app_routes(ctx, server) {
                 if seen.iter().any(|h| std::ptr::eq(*h, r.host)) {
                     continue;
                 }
