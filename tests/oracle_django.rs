@@ -4,6 +4,8 @@
 //! equal what Django itself says the settings are. Python comes from `DEPLOY_AUDIT_PYTHON`
 //! (default `python3`); without an importable Django these tests fail, they never skip.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -13,13 +15,11 @@ use deploy_audit::model::settings::{
 use deploy_audit::source::SourceMap;
 use deploy_audit::syntax::django::{self, Format, Kind, Value};
 
+use common::python::{django_version, exporter, python};
+
 const SECRET: &str = "oracle-Kq8WzXn3LpR7vTb2YhM5sJc9FdG4eNu6-do-not-leak";
 const DB_PASSWORD: &str = "oracle-DBPASS-Wq4Zx8Lr";
 const URL_PASSWORD: &str = "oracle-URLPASS-Hm3Kv7Tp";
-
-fn python() -> String {
-    std::env::var("DEPLOY_AUDIT_PYTHON").unwrap_or_else(|_| "python3".into())
-}
 
 fn run(cmd: &mut Command) -> Vec<u8> {
     let out = cmd
@@ -31,20 +31,6 @@ fn run(cmd: &mut Command) -> Vec<u8> {
         String::from_utf8_lossy(&out.stderr)
     );
     out.stdout
-}
-
-fn django_version() -> String {
-    let out = Command::new(python())
-        .args(["-c", "import django; print(django.get_version())"])
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", python()));
-    assert!(
-        out.status.success(),
-        "Django is not importable by {} (set DEPLOY_AUDIT_PYTHON): {}",
-        python(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
 const ORACLE_SETTINGS: &str = r#"
@@ -96,10 +82,6 @@ fn manage(p: &Project, args: &[&str]) -> Vec<u8> {
         .current_dir(&p.root)
         .arg("manage.py")
         .args(args))
-}
-
-fn exporter() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("contrib/django/deploy_audit_export.py")
 }
 
 /// What Django says, computed in Python: selected values and the key's facts.

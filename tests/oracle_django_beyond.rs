@@ -14,18 +14,17 @@
 //!
 //! Python comes from `DEPLOY_AUDIT_PYTHON` (default `python3`); without Django the test fails.
 
-use std::path::{Path, PathBuf};
+mod common;
+
 use std::process::Command;
 
 use deploy_audit::check::{check, CheckRequest};
 
+use common::python::{python, run_driver};
+
 /// CI pins the first (.ci/oracle-requirements.txt); the others were run by hand (6.1 needs
 /// Python 3.12+).
 const DJANGO_VERSIONS: [&str; 3] = ["5.2.19", "6.1.3", "4.2.30"];
-
-fn python() -> String {
-    std::env::var("DEPLOY_AUDIT_PYTHON").unwrap_or_else(|_| "python3".into())
-}
 
 const BASE: &str = r#"
 from pathlib import Path
@@ -164,10 +163,6 @@ for case in json.load(open(cases_file)):
         sys.exit(1)
 "#;
 
-fn exporter() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("contrib/django/deploy_audit_export.py")
-}
-
 #[test]
 fn beyond_django_findings_match_what_django_does() {
     let out = Command::new(python())
@@ -212,21 +207,7 @@ fn beyond_django_findings_match_what_django_does() {
     }
     let cases_file = root.join("cases.json");
     std::fs::write(&cases_file, serde_json::to_vec(&list).unwrap()).unwrap();
-    let driver = root.join("driver.py");
-    std::fs::write(&driver, DRIVER).unwrap();
-    let out = Command::new(python())
-        .arg(&driver)
-        .arg(root)
-        .arg(&cases_file)
-        .arg(exporter())
-        .env_remove("DJANGO_SETTINGS_MODULE")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "the driver failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    run_driver(DRIVER, root, &cases_file, &["DJANGO_SETTINGS_MODULE"]);
 
     let mut failures = Vec::new();
     let mut positives = std::collections::BTreeMap::new();

@@ -14,19 +14,18 @@
 //! `python3`); without an importable Django of the pinned version these tests fail, they never
 //! skip.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use deploy_audit::check::{check, CheckRequest};
 use deploy_audit::rules;
 
+use common::python::{django_version, run_driver};
+
 /// The Django releases this matrix was written against and is checked under: CI pins the first.
 const DJANGO_VERSIONS: [&str; 3] = ["5.2.19", "6.1.3", "4.2.30"];
-
-fn python() -> String {
-    std::env::var("DEPLOY_AUDIT_PYTHON").unwrap_or_else(|_| "python3".into())
-}
 
 const KEY: &str = "oracle-check-Kq8WzXn3LpR7vTb2YhM5sJc9FdG4eNu6-xyz-0123456789";
 
@@ -436,24 +435,6 @@ for case in json.load(open(cases_file)):
         sys.exit(1)
 "#;
 
-fn exporter() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("contrib/django/deploy_audit_export.py")
-}
-
-fn django_version() -> String {
-    let out = Command::new(python())
-        .args(["-c", "import django; print(django.get_version())"])
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", python()));
-    assert!(
-        out.status.success(),
-        "Django is not importable by {} (set DEPLOY_AUDIT_PYTHON): {}",
-        python(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
 /// deploy-audit's Django ids for one settings file.
 fn our_ids(path: &Path) -> Vec<String> {
     let outcome = check(&CheckRequest {
@@ -529,21 +510,11 @@ fn check_deploy_ids_equal_djangos() {
     }
     let cases_file = root.join("cases.json");
     std::fs::write(&cases_file, serde_json::to_vec(&list).unwrap()).unwrap();
-    let driver = root.join("driver.py");
-    std::fs::write(&driver, DRIVER).unwrap();
-    let out = Command::new(python())
-        .arg(&driver)
-        .arg(root)
-        .arg(&cases_file)
-        .arg(exporter())
-        .env_remove("DJANGO_SETTINGS_MODULE")
-        .env_remove("DJANGO_ALLOW_ASYNC_UNSAFE")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "the driver failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
+    run_driver(
+        DRIVER,
+        root,
+        &cases_file,
+        &["DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"],
     );
 
     let mut failures = Vec::new();

@@ -4,6 +4,8 @@
 
 #![cfg(feature = "oracle")]
 
+mod common;
+
 use std::io::Write;
 use std::process::{Command, Stdio};
 
@@ -59,7 +61,7 @@ const ALLOWED: &[&[&str]] = &[
 
 #[test]
 fn our_host_validation_matches_djangos() {
-    let python = std::env::var("DEPLOY_AUDIT_PYTHON").unwrap_or_else(|_| "python3".into());
+    let python = common::python::python();
     let script = r#"
 import json, sys
 from django.conf import settings

@@ -120,7 +120,7 @@ impl Deployment {
         assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
         let findings = outcome.findings.iter().map(|f| f.rule).collect();
 
-        let python = std::env::var("DEPLOY_AUDIT_PYTHON").unwrap_or_else(|_| "python3".into());
+        let python = common::python::python();
         std::fs::write(d.join("app.py"), DJANGO_APP).unwrap();
         let django = Command::new(python)
             .arg(d.join("app.py"))

@@ -20,11 +20,8 @@ use deploy_audit::source::SourceMap;
 use deploy_audit::syntax::nginx;
 
 use common::live::Lcg;
+use common::python::python;
 use common::{corpus, is_parser_verdict, nginx_corpus_mains};
-
-fn python() -> String {
-    std::env::var("DEPLOY_AUDIT_PYTHON").unwrap_or_else(|_| "python3".into())
-}
 
 // ----------------------------------------------------------------------------------------------
 // crossplane

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod live;
+pub mod python;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
