@@ -174,8 +174,10 @@ fn level(directives: &[&Directive], config: &Config, base: &Level) -> Level {
             "proxypassmatch" if a.len() >= 2 => {
                 proxy.push((regex(&a[0]), (a[1] != "!").then(|| a[1].clone()), span))
             }
-            "redirect" | "redirectpermanent" | "redirecttemp" => {
-                let (status, rest) = match lower_name(d).as_str() {
+            // mod_alias: `Redirect [status] URL-path URL` (a prefix), `RedirectMatch` (a regex),
+            // `RedirectPermanent`/`RedirectTemp` (the status in the name).
+            name @ ("redirect" | "redirectpermanent" | "redirecttemp" | "redirectmatch") => {
+                let (status, rest) = match name {
                     "redirectpermanent" => (301, &a[..]),
                     "redirecttemp" => (302, &a[..]),
                     _ => match a.first().and_then(|w| status_of(w)) {
@@ -184,26 +186,13 @@ fn level(directives: &[&Directive], config: &Config, base: &Level) -> Level {
                     },
                 };
                 if let Some(path) = rest.first() {
-                    redirects.push((
-                        prefix(path),
-                        status,
-                        rest.get(1).cloned().unwrap_or_default(),
-                        span,
-                    ));
-                }
-            }
-            "redirectmatch" => {
-                let (status, rest) = match a.first().and_then(|w| status_of(w)) {
-                    Some(s) => (s, &a[1..]),
-                    None => (302, &a[..]),
-                };
-                if let Some(pattern) = rest.first() {
-                    redirects.push((
-                        regex(pattern),
-                        status,
-                        rest.get(1).cloned().unwrap_or_default(),
-                        span,
-                    ));
+                    let path = if name == "redirectmatch" {
+                        regex(path)
+                    } else {
+                        prefix(path)
+                    };
+                    let target = rest.get(1).cloned().unwrap_or_default();
+                    redirects.push((path, status, target, span));
                 }
             }
             "alias" if a.len() == 2 => aliases.push((prefix(&a[0]), a[1].clone(), span, false)),
@@ -915,6 +904,17 @@ mod tests {
             .listeners
             .iter()
             .any(|l| l.addr.to_string() == "127.0.0.1:80"));
+    }
+
+    #[test]
+    fn redirect_forms() {
+        let s = model(
+            "Listen 80\n<VirtualHost *:80>\nServerName a\nRedirectMatch 301 ^/old/(.*)$ https://a/new/$1\nRedirect 410 /gone\nRedirectPermanent /moved https://a/there\nDocumentRoot /srv\n</VirtualHost>\n",
+        );
+        assert_eq!(answer(&s, "/old/x"), "redirect https://a/new/$1");
+        assert_eq!(answer(&s, "/gone/x"), "reject 410");
+        assert_eq!(answer(&s, "/moved"), "redirect https://a/there");
+        assert_eq!(answer(&s, "/other"), "files /srv");
     }
 
     #[test]
