@@ -61,10 +61,11 @@ fn reach(kind: InputKind, file: &Path, prefix: &Path) -> (Vec<PathBuf>, bool) {
             else {
                 return (Vec::new(), false);
             };
-            let whole = config
-                .top()
-                .iter()
-                .any(|d| d.name_is("Listen") || d.name_is("LoadModule") || d.name_is("ServerRoot"));
+            let whole = config.top().iter().any(|d| {
+                ["Listen", "LoadModule", "ServerRoot"]
+                    .iter()
+                    .any(|n| config.name_is(d, n))
+            });
             let included = config.files[1..]
                 .iter()
                 .map(|f| canon(sources.path(f.file)))

@@ -284,6 +284,9 @@ pub fn read_bounded(path: &Path) -> Result<Vec<u8>, ReadError> {
         if meta.len() > MAX_FILE_SIZE {
             return Err(ReadError::TooLarge { size: meta.len() });
         }
+        // The whole file at once: read_to_end through `take` would grow the buffer by
+        // doubling, holding up to twice the file (and copying it) for nothing.
+        bytes.reserve_exact(meta.len() as usize);
         std::fs::File::open(path)
             .map_err(ReadError::Io)?
             .take(MAX_FILE_SIZE + 1)

@@ -80,12 +80,12 @@ fn debian_tree_parses_with_envvars_and_includes_in_httpd_order() {
         .filter_map(Item::directive)
         .next()
         .unwrap();
-    assert!(vhost.name_is("<VirtualHost"));
+    assert!(config.name_is(vhost, "<VirtualHost"));
     // ${APACHE_LOG_DIR} came from envvars.
     let top = config.top();
-    let errorlog = top.iter().find(|d| d.name_is("ErrorLog")).unwrap();
+    let errorlog = top.iter().find(|d| config.name_is(d, "ErrorLog")).unwrap();
     assert_eq!(
-        errorlog.args[0].value.as_slice(),
+        config.args(errorlog)[0].value.as_slice(),
         b"/var/log/apache2/error.log"
     );
     // mod_ssl is not enabled: <IfModule ssl_module> in ports.conf is not taken, but kept.
@@ -94,7 +94,7 @@ fn debian_tree_parses_with_envvars_and_includes_in_httpd_order() {
         .items
         .iter()
         .filter_map(Item::directive)
-        .find(|d| d.name_is("<IfModule"))
+        .find(|d| config.name_is(d, "<IfModule"))
         .unwrap();
     let Body::Conditional(c) = &d.body else {
         panic!()
@@ -254,7 +254,7 @@ fn transcript(config: &Config, sources: &SourceMap, pwd: &str) -> Vec<String> {
         }
     }
     let place = |d: &apache::Directive| -> String {
-        match d.expansion {
+        match config.expansion(d) {
             Some(i) => config.expansions[i].pseudo_file.clone(),
             None => sources.path(d.span.file).display().to_string(),
         }
@@ -311,15 +311,15 @@ fn transcript(config: &Config, sources: &SourceMap, pwd: &str) -> Vec<String> {
                 error_directive = None;
                 break;
             }
-            let msg = String::from_utf8_lossy(&d.raw_args).into_owned();
+            let msg = String::from_utf8_lossy(&config.raw_args(d)).into_owned();
             let msg = strip_quotes(&msg);
-            if d.name_is("Warning") {
+            if config.name_is(d, "Warning") {
                 out.push(format!(
                     "[core:warn] {msg} on line {} of {}",
                     d.line,
                     place(d)
                 ));
-            } else if d.name_is("Error") {
+            } else if config.name_is(d, "Error") {
                 out.push(format!(
                     "[core:error] {msg} on line {} of {}\nAH00526: Syntax error on line {} of {}:\nConfiguration processing stopped by Error directive",
                     d.line,

@@ -133,10 +133,10 @@ fn dump_lines(config: &Config, sources: &SourceMap) -> Vec<String> {
         file: &mut String,
     ) {
         for d in c.effective(items) {
-            if is_read_time(d) {
+            if is_read_time(c, d) {
                 continue;
             }
-            let f = match d.expansion {
+            let f = match c.expansion(d) {
                 Some(i) => c.expansions[i].pseudo_file.clone(),
                 None => s.path(d.span.file).display().to_string(),
             };
@@ -147,12 +147,13 @@ fn dump_lines(config: &Config, sources: &SourceMap) -> Vec<String> {
             let pad = "  ".repeat(depth);
             out.push(format!("{pad}# {:3}:", d.line));
             // httpd shows a known name in its canonical spelling.
-            let name = cond::canonical_section(&d.name.value);
+            let words = c.words(d);
+            let name = cond::canonical_section(&words.name.value);
             out.push(
                 format!(
                     "{pad}{} {}",
                     String::from_utf8_lossy(&name),
-                    String::from_utf8_lossy(&d.raw_args)
+                    String::from_utf8_lossy(&words.raw_args)
                 )
                 .trim_end()
                 .to_string(),
@@ -182,7 +183,7 @@ fn dump_lines(config: &Config, sources: &SourceMap) -> Vec<String> {
 }
 
 /// Directives httpd runs while reading and does not keep in its tree.
-fn is_read_time(d: &Directive) -> bool {
+fn is_read_time(c: &Config, d: &Directive) -> bool {
     [
         "Include",
         "IncludeOptional",
@@ -196,7 +197,7 @@ fn is_read_time(d: &Directive) -> bool {
         "DefaultRuntimeDir",
     ]
     .iter()
-    .any(|n| d.name_is(n))
+    .any(|n| c.name_is(d, n))
 }
 
 #[test]

@@ -21,12 +21,16 @@ use super::server::{
     ProxyProtocol, Route, Server, ServerKind, SocketAddr, UpstreamHeader, VirtualHost,
 };
 
-fn args(d: &Directive) -> Vec<String> {
-    d.args.iter().map(|w| w.text().into_owned()).collect()
+fn args(config: &Config, d: &Directive) -> Vec<String> {
+    config
+        .args(d)
+        .iter()
+        .map(|w| w.text().into_owned())
+        .collect()
 }
 
-fn lower_name(d: &Directive) -> String {
-    d.name.text().to_ascii_lowercase()
+fn lower_name(config: &Config, d: &Directive) -> String {
+    config.name(d).text().to_ascii_lowercase()
 }
 
 /// The settings of one level (the main server, or a virtual host merged over it).
@@ -149,19 +153,20 @@ fn level(directives: &[&Directive], config: &Config, base: &Level) -> Level {
     let mut wsgi = Vec::new();
     let mut headers = Vec::new();
     for d in directives {
-        let a = args(d);
+        let words = config.words(d);
+        let a: Vec<String> = words.args.iter().map(|w| w.text().into_owned()).collect();
         let span = d.span;
-        match lower_name(d).as_str() {
+        match words.name.text().to_ascii_lowercase().as_str() {
             "documentroot" if a.len() == 1 => l.document_root = Some((a[0].clone(), span)),
             "servername" if !a.is_empty() => l.names.insert(
                 0,
                 HostName {
                     pattern: NamePattern::Exact(server_name(&a[0])),
-                    span: d.args[0].span,
+                    span: words.args[0].span,
                 },
             ),
             "serveralias" => {
-                for w in &d.args {
+                for w in &words.args {
                     l.names.push(HostName {
                         pattern: alias_pattern(&w.text()),
                         span: w.span,
@@ -264,9 +269,9 @@ fn level(directives: &[&Directive], config: &Config, base: &Level) -> Level {
                 let inner = config.effective(d.items());
                 let mut own = Vec::new();
                 for i in &inner {
-                    let name = lower_name(i);
+                    let name = lower_name(config, i);
                     if name == "<files" || name == "<filesmatch" {
-                        if let Some(pattern) = files_pattern(&name, &args(i)) {
+                        if let Some(pattern) = files_pattern(&name, &args(config, i)) {
                             l.sections.push(FileSection {
                                 scope: Scope::Files {
                                     pattern,
@@ -276,7 +281,7 @@ fn level(directives: &[&Directive], config: &Config, base: &Level) -> Level {
                             });
                         }
                     } else {
-                        own.push((name, args(i), i.span));
+                        own.push((name, args(config, i), i.span));
                     }
                 }
                 l.sections.push(FileSection {
@@ -285,7 +290,7 @@ fn level(directives: &[&Directive], config: &Config, base: &Level) -> Level {
                 });
             }
             "<files" | "<filesmatch" => {
-                if let Some(pattern) = files_pattern(&lower_name(d), &a) {
+                if let Some(pattern) = files_pattern(&lower_name(config, d), &a) {
                     l.sections.push(FileSection {
                         scope: Scope::Files {
                             pattern,
@@ -302,8 +307,8 @@ fn level(directives: &[&Directive], config: &Config, base: &Level) -> Level {
                 });
                 let inner = config.effective(d.items());
                 let denied = inner.iter().any(|i| {
-                    lower_name(i) == "require"
-                        && args(i)
+                    lower_name(config, i) == "require"
+                        && args(config, i)
                             .iter()
                             .map(|s| s.to_ascii_lowercase())
                             .collect::<Vec<_>>()
@@ -313,8 +318,8 @@ fn level(directives: &[&Directive], config: &Config, base: &Level) -> Level {
                     l.denied.push((a[0].clone(), span));
                 }
                 for i in &inner {
-                    let ia = args(i);
-                    if lower_name(i) == "proxypass" && !ia.is_empty() {
+                    let ia = args(config, i);
+                    if lower_name(config, i) == "proxypass" && !ia.is_empty() {
                         proxy.push((prefix(&a[0]), (ia[0] != "!").then(|| ia[0].clone()), i.span));
                     }
                 }
@@ -361,7 +366,7 @@ fn section_directives(config: &Config, d: &Directive) -> Vec<(String, Vec<String
     config
         .effective(d.items())
         .iter()
-        .map(|i| (lower_name(i), args(i), i.span))
+        .map(|i| (lower_name(config, i), args(config, i), i.span))
         .collect()
 }
 
@@ -763,8 +768,8 @@ pub fn build(config: &Config, _sources: &SourceMap) -> Server {
     let php_loaded = config.modules.iter().any(|m| m.starts_with("php"));
     let mut listen_ports: Vec<(SocketAddr, bool, Span)> = Vec::new();
     for d in &top {
-        if lower_name(d) == "listen" {
-            let a = args(d);
+        if lower_name(config, d) == "listen" {
+            let a = args(config, d);
             if let Some(addr) = a.first().and_then(|t| parse_listen_addr(t)) {
                 let tls =
                     a.get(1).is_some_and(|p| p.eq_ignore_ascii_case("https")) || addr.port == 443;
@@ -775,9 +780,10 @@ pub fn build(config: &Config, _sources: &SourceMap) -> Server {
     let default_port = listen_ports.first().map_or(80, |(a, _, _)| a.port);
     let mut hosts = Vec::new();
     for d in &top {
-        if !d.name_is("<VirtualHost") {
+        if !config.name_is(d, "<VirtualHost") {
             continue;
         }
+        let words = config.words(d);
         let inner = config.effective(d.items());
         let l = level(
             &inner,
@@ -790,7 +796,7 @@ pub fn build(config: &Config, _sources: &SourceMap) -> Server {
                 ..main.clone()
             },
         );
-        let listens = d
+        let listens = words
             .args
             .iter()
             .filter_map(|w| vhost_addr(&w.text(), default_port))
@@ -798,13 +804,13 @@ pub fn build(config: &Config, _sources: &SourceMap) -> Server {
                 addr,
                 default: false,
                 tls: l.tls,
-                span: d
+                span: words
                     .name
                     .span
-                    .to(d.args.last().map_or(d.name.span, |w| w.span)),
+                    .to(words.args.last().map_or(words.name.span, |w| w.span)),
             })
             .collect();
-        hosts.push(virtual_host(&l, d.name.span, listens, php_loaded));
+        hosts.push(virtual_host(&l, words.name.span, listens, php_loaded));
     }
     // Listen ports no virtual host covers are answered by the main server.
     let uncovered: Vec<Listen> = listen_ports

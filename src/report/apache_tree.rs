@@ -38,7 +38,9 @@ use serde_json::{json, Map, Value};
 
 use crate::diagnostic::{ErrorSite, InputError};
 use crate::source::{SourceMap, Span};
-use crate::syntax::apache::ast::{bytes_to_text, Body, Config, Directive, Item, WarningKind};
+use crate::syntax::apache::ast::{
+    bytes_to_text, Body, Config, Directive, Item, ItemRef, WarningKind,
+};
 
 pub use super::nginx_tree::TreeOptions;
 
@@ -166,8 +168,8 @@ fn nodes(
 ) -> Vec<Value> {
     let mut out = Vec::with_capacity(items.len());
     for item in items {
-        match item {
-            Item::Comment(span) => {
+        match item.get() {
+            ItemRef::Comment(span) => {
                 if opts.include_comments {
                     let mut m = Map::new();
                     if opts.combine {
@@ -177,9 +179,9 @@ fn nodes(
                         );
                     }
                     m.insert("directive".into(), "#".into());
-                    m.insert("line".into(), sources.location(*span).line.into());
+                    m.insert("line".into(), sources.location(span).line.into());
                     m.insert("args".into(), Value::Array(Vec::new()));
-                    let text = sources.slice(*span);
+                    let text = sources.slice(span);
                     m.insert(
                         "comment".into(),
                         bytes_to_text(&text[1.min(text.len())..]).into(),
@@ -187,7 +189,7 @@ fn nodes(
                     out.push(Value::Object(m));
                 }
             }
-            Item::Directive(d) => {
+            ItemRef::Directive(d) => {
                 if opts.combine {
                     if let Body::Include(inc) = &d.body {
                         for &f in &inc.files {
@@ -200,7 +202,7 @@ fn nodes(
                 }
                 out.push(node(config, sources, d, opts, inactive));
             }
-            Item::Inactive(d) => out.push(node(config, sources, d, opts, true)),
+            ItemRef::Inactive(d) => out.push(node(config, sources, d, opts, true)),
         }
     }
     out
@@ -220,12 +222,14 @@ fn node(
             sources.path(d.span.file).display().to_string().into(),
         );
     }
-    m.insert("directive".into(), bytes_to_text(&d.name.value).into());
+    let words = config.words(d);
+    m.insert("directive".into(), bytes_to_text(&words.name.value).into());
     m.insert("line".into(), sources.location(d.span).line.into());
     m.insert(
         "args".into(),
         Value::Array(
-            d.args
+            words
+                .args
                 .iter()
                 .map(|w| Value::String(w.text().into_owned()))
                 .collect(),
@@ -234,7 +238,7 @@ fn node(
     if inactive {
         m.insert("inactive".into(), true.into());
     }
-    if let Some(e) = d.expansion {
+    if let Some(e) = config.expansion(d) {
         m.insert("expansion".into(), e.into());
     }
     match &d.body {

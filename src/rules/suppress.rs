@@ -186,19 +186,18 @@ fn apache_items(
     out: &mut (Vec<Suppression>, Vec<Finding>),
 ) {
     for (i, item) in items.iter().enumerate() {
-        match item {
-            apache::Item::Directive(d) => apache_items(d.items(), sources, out),
-            apache::Item::Comment(span) => {
-                let text = String::from_utf8_lossy(sources.slice(*span));
+        match item.get() {
+            apache::ItemRef::Directive(d) => apache_items(d.items(), sources, out),
+            apache::ItemRef::Comment(span) => {
+                let text = String::from_utf8_lossy(sources.slice(span));
                 let text = text.trim_start().trim_start_matches('#');
                 let Some(parsed) = parse(text) else { continue };
-                let target = items[i + 1..].iter().find_map(|it| match it {
-                    apache::Item::Directive(d) => Some(d.span),
-                    _ => None,
-                });
-                record(parsed, *span, target, out);
+                let target = items[i + 1..]
+                    .iter()
+                    .find_map(|it| it.directive().map(|d| d.span));
+                record(parsed, span, target, out);
             }
-            apache::Item::Inactive(_) => {}
+            apache::ItemRef::Inactive(_) => {}
         }
     }
 }

@@ -3,9 +3,10 @@
 //! `substring_conf` (words), and `ap_resolve_env` (server/core.c, `${VAR}`).
 //! `grammars/apache.ebnf` states the same rules as a grammar.
 //!
-//! httpd never decodes its configuration: everything here works on bytes. A logical line keeps,
-//! for each of its bytes, the range of file bytes it came from, so that words found after
-//! continuation joins and `${VAR}` substitution still point at the right place.
+//! httpd never decodes its configuration: everything here works on bytes. A logical line is
+//! usually one range of its file, and then it is only that range: nothing is copied. Joined
+//! continuation lines, `${VAR}` substitution and macro text own their bytes and keep a map of
+//! [`Piece`]s back to the file, so that words found in them still point at the right place.
 
 use nom::bytes::complete::{take_till, take_while};
 use nom::{IResult, Parser};
@@ -26,97 +27,296 @@ fn spaces(input: &[u8]) -> Scan<'_, &[u8]> {
     take_while(is_space).parse_complete(input)
 }
 
-/// Rule "physical line": bytes up to and including the next LF.
-fn physical_line(input: &[u8]) -> Scan<'_, &[u8]> {
-    let (rest, body) = take_till(|b| b == b'\n').parse_complete(input)?;
-    if rest.is_empty() {
-        Ok((rest, body))
-    } else {
-        Ok((&rest[1..], &input[..body.len() + 1]))
+/// Marks a [`Piece`] whose bytes map one to one onto the file.
+const LINEAR: u32 = u32::MAX;
+
+/// Where a stretch of a line's bytes comes from: from text offset `at` up to the next piece's,
+/// either one to one from file offset `from` (`to == LINEAR`: a physical line's bytes), or each
+/// of them from the whole range `from..to` (a `${VAR}` or macro parameter that produced them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Piece {
+    at: u32,
+    from: u32,
+    to: u32,
+}
+
+/// How a line's text offsets map to file offsets: one to one from `base`, or by `pieces`
+/// (sorted by `at`, the first at 0).
+#[derive(Clone, Copy, Debug)]
+pub struct Mapping<'a> {
+    pub base: u32,
+    pub len: u32,
+    pub pieces: &'a [Piece],
+}
+
+impl Mapping<'_> {
+    /// The file range of `text[a..b]`: from the first byte's start to the last byte's end, or
+    /// empty at `a` when `b <= a`.
+    pub fn range(&self, a: usize, b: usize) -> (u32, u32) {
+        let n = self.len as usize;
+        if self.pieces.is_empty() || n == 0 {
+            let (a, b) = (a.min(n), b.min(n));
+            return (self.base + a as u32, self.base + b.max(a) as u32);
+        }
+        let a = a.min(n - 1);
+        let start = self.start_of(a);
+        if b <= a {
+            return (start, start);
+        }
+        let end = self.end_of(b.min(n) - 1);
+        (start, end.max(start))
+    }
+
+    fn piece(&self, i: usize) -> &Piece {
+        let k = self.pieces.partition_point(|p| p.at as usize <= i);
+        &self.pieces[k.saturating_sub(1)]
+    }
+
+    fn start_of(&self, i: usize) -> u32 {
+        let p = self.piece(i);
+        if p.to == LINEAR {
+            p.from + (i as u32 - p.at)
+        } else {
+            p.from
+        }
+    }
+
+    fn end_of(&self, i: usize) -> u32 {
+        let p = self.piece(i);
+        if p.to == LINEAR {
+            p.from + (i as u32 - p.at) + 1
+        } else {
+            p.to
+        }
     }
 }
 
-/// One logical line: its bytes, and for each byte the file range it stands for.
+/// A logical line under construction: text and pieces appended in order.
+#[derive(Default)]
+struct Assembly {
+    text: Vec<u8>,
+    pieces: Vec<Piece>,
+}
+
+impl Assembly {
+    /// Bytes that are the file's bytes from `from` on.
+    fn linear(&mut self, bytes: &[u8], from: u32) {
+        if bytes.is_empty() {
+            return;
+        }
+        let at = self.text.len() as u32;
+        let continues = self
+            .pieces
+            .last()
+            .is_some_and(|p| p.to == LINEAR && p.from + (at - p.at) == from);
+        if !continues {
+            self.pieces.push(Piece {
+                at,
+                from,
+                to: LINEAR,
+            });
+        }
+        self.text.extend_from_slice(bytes);
+    }
+
+    /// Bytes that all stand for the file range `from..to`.
+    fn collapsed(&mut self, bytes: &[u8], (from, to): (u32, u32)) {
+        if bytes.is_empty() {
+            return;
+        }
+        self.pieces.push(Piece {
+            at: self.text.len() as u32,
+            from,
+            to,
+        });
+        self.text.extend_from_slice(bytes);
+    }
+
+    /// `line`'s bytes `a..b`, with their map.
+    fn copy(&mut self, line: &Line, source: &[u8], a: usize, b: usize) {
+        let text = line.text(source);
+        let b = b.min(text.len());
+        if a >= b {
+            return;
+        }
+        let map = line.mapping();
+        if map.pieces.is_empty() {
+            self.linear(&text[a..b], map.base + a as u32);
+            return;
+        }
+        let first = map.pieces.partition_point(|p| p.at as usize <= a) - 1;
+        for (k, p) in map.pieces.iter().enumerate().skip(first) {
+            let p_start = p.at as usize;
+            if p_start >= b {
+                break;
+            }
+            let p_end = map.pieces.get(k + 1).map_or(text.len(), |q| q.at as usize);
+            let (s, e) = (p_start.max(a), p_end.min(b));
+            if p.to == LINEAR {
+                self.linear(&text[s..e], p.from + (s - p_start) as u32);
+            } else {
+                self.collapsed(&text[s..e], (p.from, p.to));
+            }
+        }
+    }
+
+    fn into_line(self, like: &Line) -> Line {
+        let base = self.pieces.first().map_or(like.base, |p| p.from);
+        Line {
+            len: self.text.len() as u32,
+            owned: Some(self.text),
+            pieces: self.pieces,
+            base,
+            line: like.line,
+            start: like.start,
+            end: like.end,
+            rewritten: like.rewritten,
+        }
+    }
+}
+
+/// One logical line.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Line {
-    pub text: Vec<u8>,
-    /// `origin[i]` is the byte range of the source that `text[i]` came from; one entry per
-    /// byte of `text`, or empty when `text[i]` is simply the source byte at `base + i` (a line
-    /// read from one physical line, the usual case).
-    pub origin: Vec<(u32, u32)>,
-    /// See `origin`.
-    pub base: u32,
+    /// The bytes, when they are not simply `source[base..base + len]` (joined continuation
+    /// lines, `${VAR}` substitution, macro text).
+    owned: Option<Vec<u8>>,
+    len: u32,
+    /// How text offsets map to the source, when not one to one from `base`.
+    pieces: Vec<Piece>,
+    /// The source offset of the first byte.
+    base: u32,
     /// httpd's `line_number` after reading it: the number of the last physical line.
     pub line: u32,
     /// Offset of the first byte of the logical line in the source (before trimming).
     pub start: u32,
     /// Offset just past the last byte read for it (after the LF).
     pub end: u32,
+    /// Whether the text is not what reading the source again at its first byte gives: `${VAR}`
+    /// was substituted, or it is macro text.
+    pub rewritten: bool,
 }
 
 impl Line {
+    /// A line of owned text mapped one to one from `base` (tests).
+    pub fn owned(text: &[u8], base: u32) -> Line {
+        Line {
+            owned: Some(text.to_vec()),
+            len: text.len() as u32,
+            base,
+            ..Line::default()
+        }
+    }
+
+    /// The bytes; `source` is the file the line was read from (unused for owned text).
+    pub fn text<'a>(&'a self, source: &'a [u8]) -> &'a [u8] {
+        match &self.owned {
+            Some(t) => t,
+            None => &source[self.base as usize..(self.base + self.len) as usize],
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn mapping(&self) -> Mapping<'_> {
+        Mapping {
+            base: self.base,
+            len: self.len,
+            pieces: &self.pieces,
+        }
+    }
+
     /// The source range of `text[a..b]`.
     pub fn range(&self, a: usize, b: usize) -> (u32, u32) {
-        if self.origin.is_empty() {
-            let n = self.text.len();
-            let (a, b) = (a.min(n), b.min(n));
-            return (self.base + a as u32, self.base + b.max(a) as u32);
-        }
-        let a = a.min(self.origin.len() - 1);
-        if b <= a {
-            let s = self.origin[a].0;
-            return (s, s);
-        }
-        let b = b.min(self.origin.len());
-        (self.origin[a].0, self.origin[b - 1].1.max(self.origin[a].0))
+        self.mapping().range(a, b)
     }
 
-    /// The source range of the byte `text[i]`.
-    pub fn at(&self, i: usize) -> (u32, u32) {
-        if self.origin.is_empty() {
-            (self.base + i as u32, self.base + i as u32 + 1)
-        } else {
-            self.origin[i]
-        }
+    /// The text and its map, owned (for a line kept beyond its file's reading).
+    pub fn into_parts(self, source: &[u8]) -> (Vec<u8>, Vec<Piece>, u32) {
+        let text = match self.owned {
+            Some(t) => t,
+            None => source[self.base as usize..(self.base + self.len) as usize].to_vec(),
+        };
+        (text, self.pieces, self.base)
     }
 
-    /// Fills `origin` (for code that edits the text).
-    pub fn materialize(&mut self) {
-        if self.origin.is_empty() && !self.text.is_empty() {
-            let b = self.base;
-            self.origin = (0..self.text.len() as u32)
-                .map(|i| (b + i, b + i + 1))
-                .collect();
+    /// The line with owned text (macro bodies keep their lines).
+    pub fn into_owned(mut self, source: &[u8]) -> Line {
+        if self.owned.is_none() {
+            self.owned = Some(self.text(source).to_vec());
         }
+        self
+    }
+
+    /// `text[a..b]` as a line of its own.
+    fn slice(&self, source: &[u8], a: usize, b: usize) -> Line {
+        if self.owned.is_none() && self.pieces.is_empty() {
+            let b = b.min(self.len()).max(a);
+            return Line {
+                base: self.base + a as u32,
+                len: (b - a) as u32,
+                ..self.clone()
+            };
+        }
+        let mut out = Assembly::default();
+        out.copy(self, source, a, b);
+        let mut line = out.into_line(self);
+        if line.len == 0 {
+            line.base = self.range(a, a).0;
+        }
+        line
     }
 
     /// Removes leading and trailing `isspace` (`cfg_trim_line`).
-    pub fn trim(&mut self) {
-        let lead = self.text.iter().take_while(|&&b| is_space(b)).count();
-        let trail = self.text[lead..]
+    pub fn trim(&mut self, source: &[u8]) {
+        let text = self.text(source);
+        let lead = text.iter().take_while(|&&b| is_space(b)).count();
+        let trail = text[lead..]
             .iter()
             .rev()
             .take_while(|&&b| is_space(b))
             .count();
-        let keep = self.text.len() - trail;
-        self.text.truncate(keep);
-        self.text.drain(..lead);
-        if self.origin.is_empty() {
-            self.base += lead as u32;
-        } else {
-            self.origin.truncate(keep);
-            self.origin.drain(..lead);
+        if lead == 0 && trail == 0 {
+            return;
         }
+        let keep = text.len() - trail;
+        *self = self.slice(source, lead, keep);
+    }
+
+    /// Keeps the first `n` bytes.
+    pub fn truncate(&mut self, source: &[u8], n: usize) {
+        if n < self.len() {
+            *self = self.slice(source, 0, n);
+        }
+    }
+
+    /// Replaces `text[a..b]` by `with`, whose bytes all stand for the source of `text[a..b]`
+    /// (mod_macro's substitution).
+    pub fn splice(&mut self, source: &[u8], a: usize, b: usize, with: &[u8]) {
+        let range = self.range(a, b);
+        let mut out = Assembly::default();
+        out.copy(self, source, 0, a);
+        out.collapsed(with, range);
+        out.copy(self, source, b, self.len());
+        let rewritten = self.rewritten;
+        *self = out.into_line(self);
+        self.rewritten = rewritten;
     }
 
     /// Whole trimmed line as a source range.
     pub fn full(&self) -> (u32, u32) {
-        self.range(0, self.text.len())
+        self.range(0, self.len())
     }
 
     /// Whether the line is a comment or blank (`ap_build_config_sub`: `*l == '#' || *l == '\0'`).
-    pub fn is_comment_or_blank(&self) -> bool {
-        self.text.first().is_none_or(|&b| b == b'#')
+    pub fn is_comment_or_blank(&self, source: &[u8]) -> bool {
+        self.text(source).first().is_none_or(|&b| b == b'#')
     }
 }
 
@@ -139,6 +339,12 @@ impl LineReader {
         LineReader { pos: 0, line: 0 }
     }
 
+    /// A reader that starts at `pos` (the first byte of a line read before: it reads that
+    /// logical line again).
+    pub fn at(pos: usize) -> LineReader {
+        LineReader { pos, line: 0 }
+    }
+
     pub fn line_number(&self) -> u32 {
         self.line
     }
@@ -156,81 +362,109 @@ impl LineReader {
             return None;
         }
         let start = self.pos;
-        let mut text: Vec<u8> = Vec::new();
-        // (offset in text, offset in file) where each physical piece starts.
-        let mut segments: Vec<(usize, usize)> = Vec::new();
+        // Joined lines are assembled here; a line of one physical line is only its range.
+        let mut joined: Option<Assembly> = None;
+        let mut single = (start, start);
         loop {
             if self.pos >= bytes.len() {
                 break;
             }
             self.line += 1;
             let at = self.pos;
-            let (rest, phys) = match physical_line(&bytes[at..]) {
-                Ok(x) => x,
-                Err(_) => break,
-            };
-            self.pos = bytes.len() - rest.len();
-            // strlen(): content ends at the first NUL; no continuation then.
-            if let Some(nul) = memchr::memchr(0, phys) {
-                segments.push((text.len(), at));
-                text.extend_from_slice(&phys[..nul]);
-                break;
+            let rest = &bytes[at..];
+            let phys_len = memchr::memchr(b'\n', rest).map_or(rest.len(), |i| i + 1);
+            let phys = &rest[..phys_len];
+            self.pos = at + phys_len;
+            if at > start && joined.is_none() {
+                // A second physical line: from here on the text is assembled.
+                let mut j = Assembly::default();
+                j.linear(&bytes[single.0..single.1], single.0 as u32);
+                joined = Some(j);
             }
-            let mut keep = phys.len();
+            // strlen(): content ends at the first NUL; no continuation then.
+            let nul = memchr::memchr(0, phys);
+            let mut keep = nul.unwrap_or(phys.len());
             let mut continued = false;
-            if phys.last() == Some(&b'\n') {
+            // A lone line break after text ending in a backslash: httpd's check looks at the
+            // whole buffer, so it continues too and the backslash goes.
+            let mut pop = false;
+            if nul.is_none() && phys.last() == Some(&b'\n') {
                 let mut cp = phys.len() - 1;
                 if cp > 0 && phys[cp - 1] == b'\r' {
                     cp -= 1;
                 }
-                // The check looks at the whole buffer, so a lone "\\\n" continues too.
-                if (cp > 0 && phys[cp - 1] == b'\\') || (cp == 0 && text.last() == Some(&b'\\')) {
-                    if cp > 0 {
-                        keep = cp - 1;
-                    } else {
-                        text.pop();
-                        keep = 0;
-                    }
+                if cp > 0 && phys[cp - 1] == b'\\' {
+                    keep = cp - 1;
+                    continued = true;
+                } else if cp == 0
+                    && joined
+                        .as_ref()
+                        .is_some_and(|j| j.text.last() == Some(&b'\\'))
+                {
+                    pop = true;
+                    keep = 0;
                     continued = true;
                 }
             }
-            segments.push((text.len(), at));
-            text.extend_from_slice(&phys[..keep]);
-            if text.len() > MAX_LINE_LEN {
-                return Some(Err(LineTooLong {
-                    line: self.line,
-                    start: start as u32,
-                }));
+            match &mut joined {
+                Some(j) => {
+                    if pop {
+                        j.text.pop();
+                        if j.pieces
+                            .last()
+                            .is_some_and(|p| p.at as usize >= j.text.len())
+                        {
+                            j.pieces.pop();
+                        }
+                    }
+                    j.linear(&phys[..keep], at as u32);
+                    if j.text.len() > MAX_LINE_LEN {
+                        return Some(Err(LineTooLong {
+                            line: self.line,
+                            start: start as u32,
+                        }));
+                    }
+                }
+                None => {
+                    single = (at, at + keep);
+                    if keep > MAX_LINE_LEN {
+                        return Some(Err(LineTooLong {
+                            line: self.line,
+                            start: start as u32,
+                        }));
+                    }
+                }
             }
             if !continued {
                 break;
             }
         }
-        let mut line = Line {
-            origin: Vec::new(),
-            base: start as u32,
-            line: self.line,
-            start: start as u32,
-            end: self.pos as u32,
-            text,
-        };
-        // Pieces that are not contiguous in the file need a map.
-        let contiguous = segments
-            .windows(2)
-            .all(|w| w[1].1 as isize - w[0].1 as isize == w[1].0 as isize - w[0].0 as isize);
-        if !contiguous {
-            let mut origin = Vec::with_capacity(line.text.len());
-            for (k, &(t0, f0)) in segments.iter().enumerate() {
-                let t1 = segments.get(k + 1).map_or(line.text.len(), |s| s.0);
-                for i in t0..t1.max(t0) {
-                    let f = (f0 + i - t0) as u32;
-                    origin.push((f, f + 1));
+        let mut line = match joined {
+            Some(j) => {
+                let base = j.pieces.first().map_or(start as u32, |p| p.from);
+                let contiguous = j.pieces.len() <= 1;
+                Line {
+                    len: j.text.len() as u32,
+                    owned: Some(j.text),
+                    pieces: if contiguous { Vec::new() } else { j.pieces },
+                    base,
+                    ..Line::default()
                 }
             }
-            origin.truncate(line.text.len());
-            line.origin = origin;
+            None => Line {
+                base: single.0 as u32,
+                len: (single.1 - single.0) as u32,
+                ..Line::default()
+            },
+        };
+        line.line = self.line;
+        line.start = start as u32;
+        line.end = self.pos as u32;
+        if line.pieces.is_empty() && line.owned.is_some() {
+            // One contiguous range after all: no need to own it.
+            line.owned = None;
         }
-        line.trim();
+        line.trim(bytes);
         Some(Ok(line))
     }
 }
@@ -375,50 +609,50 @@ pub fn for_each_word(line: &[u8], mut pos: usize, mut f: impl FnMut(RawWord)) {
 /// `ap_resolve_env`: replaces every `${NAME}` (NAME up to the first `}`) by its value from
 /// `lookup`; an unknown name is left in place and reported through `undefined` unless it
 /// contains `:` (reserved for mod_rewrite's `${map:key}`). `$NAME`, a lone `$` and `$$` are
-/// literal; values are not expanded again.
+/// literal; values are not expanded again. Returns the new line when something was replaced.
 pub fn resolve_env(
     line: &Line,
+    source: &[u8],
     mut lookup: impl FnMut(&[u8]) -> Option<Vec<u8>>,
     mut undefined: impl FnMut(&[u8], (u32, u32)),
 ) -> Option<Line> {
-    let text = &line.text;
-    memchr::memchr(b'$', text)?;
-    let mut out = Line {
-        text: Vec::with_capacity(text.len()),
-        origin: Vec::with_capacity(text.len()),
-        ..line.clone()
-    };
+    let text = line.text(source);
+    let first = memchr::memmem::find(text, b"${")?;
+    let mut out = Assembly::default();
     let mut changed = false;
-    let mut i = 0;
-    while i < text.len() {
-        if text[i] == b'$' && text.get(i + 1) == Some(&b'{') {
-            if let Some(close) = memchr::memchr(b'}', &text[i + 2..]) {
-                let e = i + 2 + close;
-                let name = &text[i + 2..e];
-                let range = line.range(i, e + 1);
-                match lookup(name) {
-                    Some(value) => {
-                        out.text.extend_from_slice(&value);
-                        out.origin.extend(std::iter::repeat_n(range, value.len()));
-                        changed = true;
-                    }
-                    None => {
-                        if !name.contains(&b':') {
-                            undefined(name, range);
-                        }
-                        out.text.extend_from_slice(&text[i..=e]);
-                        out.origin.extend((i..=e).map(|k| line.at(k)));
-                    }
+    // Bytes before `copied` are in `out`.
+    let mut copied = 0;
+    let mut i = first;
+    while let Some(k) = memchr::memmem::find(&text[i..], b"${") {
+        let at = i + k;
+        let Some(close) = memchr::memchr(b'}', &text[at + 2..]) else {
+            break;
+        };
+        let e = at + 2 + close;
+        let name = &text[at + 2..e];
+        let range = line.range(at, e + 1);
+        match lookup(name) {
+            Some(value) => {
+                out.copy(line, source, copied, at);
+                out.collapsed(&value, range);
+                copied = e + 1;
+                changed = true;
+            }
+            None => {
+                if !name.contains(&b':') {
+                    undefined(name, range);
                 }
-                i = e + 1;
-                continue;
             }
         }
-        out.text.push(text[i]);
-        out.origin.push(line.at(i));
-        i += 1;
+        i = e + 1;
     }
-    changed.then_some(out)
+    if !changed {
+        return None;
+    }
+    out.copy(line, source, copied, text.len());
+    let mut resolved = out.into_line(line);
+    resolved.rewritten = true;
+    Some(resolved)
 }
 
 #[cfg(test)]
@@ -430,7 +664,7 @@ mod tests {
         let mut out = Vec::new();
         while let Some(l) = r.next_line(src) {
             let l = l.unwrap();
-            out.push((l.text, l.line));
+            out.push((l.text(src).to_vec(), l.line));
         }
         out
     }
@@ -524,20 +758,54 @@ mod tests {
 
     #[test]
     fn resolve_env_rules() {
-        let mut r = LineReader::new();
-        let line = r
-            .next_line(b"A ${X} ${Y} $X $ $$ ${map:k} ${unclosed\n")
-            .unwrap()
-            .unwrap();
+        let src = b"A ${X} ${Y} $X $ $$ ${map:k} ${unclosed\n";
+        let line = LineReader::new().next_line(src).unwrap().unwrap();
         let mut undefined = Vec::new();
         let out = resolve_env(
             &line,
+            src,
             |n| (n == b"X").then(|| b"v w".to_vec()),
             |n, _| undefined.push(n.to_vec()),
         )
         .unwrap();
-        assert_eq!(out.text, b"A v w ${Y} $X $ $$ ${map:k} ${unclosed");
+        assert_eq!(out.text(src), b"A v w ${Y} $X $ $$ ${map:k} ${unclosed");
         assert_eq!(undefined, vec![b"Y".to_vec()]);
+        // The value stands for the whole `${X}`; the bytes after it map back one to one.
         assert_eq!(out.range(2, 5), (2, 6));
+        assert_eq!(out.range(3, 4), (2, 6));
+        assert_eq!(out.range(6, 10), (7, 11));
+        assert!(out.rewritten);
+    }
+
+    #[test]
+    fn joined_lines_map_back_to_each_physical_line() {
+        let src = b"  Alias /a \\\n    /b\\\n\n";
+        let line = LineReader::new().next_line(src).unwrap().unwrap();
+        assert_eq!(line.text(src), b"Alias /a     /b");
+        // "/b" is on the second physical line, at 17..19.
+        assert_eq!(line.range(13, 15), (17, 19));
+        assert_eq!(line.full(), (2, 19));
+        assert!(!line.rewritten);
+        // Reading again from the first byte gives the same line.
+        let again = LineReader::at(2).next_line(src).unwrap().unwrap();
+        assert_eq!(again.text(src), line.text(src));
+        assert_eq!(again.range(13, 15), (17, 19));
+    }
+
+    #[test]
+    fn a_lone_line_break_after_a_backslash_continues_and_drops_it() {
+        // "a\\\n" keeps one backslash and continues; the empty next line then continues
+        // again (httpd looks at the whole buffer) and that backslash goes.
+        let src = b"A a\\\\\n\nb\n";
+        let l = lines(src);
+        assert_eq!(l[0], (b"A ab".to_vec(), 3));
+    }
+
+    #[test]
+    fn a_single_line_is_not_copied() {
+        let src = b"ServerName example.com\n";
+        let line = LineReader::new().next_line(src).unwrap().unwrap();
+        assert!(line.owned.is_none());
+        assert_eq!(line.full(), (0, 22));
     }
 }

@@ -97,7 +97,8 @@ fn next_substitution(buf: &[u8], from: usize, params: &[Vec<u8>]) -> Option<(usi
 }
 
 /// `substitute_macro_args` on one line (`line` holds the text without the newline httpd keeps;
-/// the buffer-size check counts it). Returns which parameters were used.
+/// the buffer-size check counts it), which owns its text (macro bodies are kept owned).
+/// Marks in `used` which parameters were used.
 pub fn substitute_line(
     line: &mut Line,
     params: &[Vec<u8>],
@@ -105,7 +106,7 @@ pub fn substitute_line(
     used: &mut [bool],
 ) -> Result<(), &'static str> {
     let mut ptr = 0usize;
-    while let Some((pos, which)) = next_substitution(&line.text, ptr, params) {
+    while let Some((pos, which)) = next_substitution(line.text(&[]), ptr, params) {
         let name = &params[which];
         let value = &values[which];
         let escape = name[0] == b'@';
@@ -125,18 +126,11 @@ pub fn substitute_line(
                 repl.push(b'"');
             }
             // lbuf counts the newline mod_macro appended to every body line.
-            let size = line.text.len() + 1 + repl.len() - name.len();
+            let size = line.len() + 1 + repl.len() - name.len();
             if size >= MACRO_LINE_MAX {
                 return Err("cannot substitute, buffer size too small");
             }
-            line.materialize();
-            let range = line.range(pos, pos + name.len());
-            line.text
-                .splice(pos..pos + name.len(), repl.iter().copied());
-            line.origin.splice(
-                pos..pos + name.len(),
-                std::iter::repeat_n(range, repl.len()),
-            );
+            line.splice(&[], pos, pos + name.len(), &repl);
         }
         ptr = pos + value.len();
     }
@@ -158,14 +152,7 @@ mod tests {
     use super::*;
 
     fn line(s: &str) -> Line {
-        Line {
-            text: s.as_bytes().to_vec(),
-            origin: (0..s.len() as u32).map(|i| (i, i + 1)).collect(),
-            base: 0,
-            line: 1,
-            start: 0,
-            end: s.len() as u32,
-        }
+        Line::owned(s.as_bytes(), 0)
     }
 
     fn sub(s: &str, params: &[&str], values: &[&str]) -> String {
@@ -174,7 +161,7 @@ mod tests {
         let mut l = line(s);
         let mut used = vec![false; p.len()];
         substitute_line(&mut l, &p, &v, &mut used).unwrap();
-        String::from_utf8(l.text).unwrap()
+        String::from_utf8(l.text(&[]).to_vec()).unwrap()
     }
 
     #[test]

@@ -16,8 +16,8 @@ use crate::diagnostic::InputError;
 use crate::source::{FileId, SourceMap};
 
 pub use ast::{
-    Basis, Body, Conditional, Config, Directive, Expansion, Include, Item, MacroDef, ParsedFile,
-    Section, Warning, WarningKind, Word,
+    Basis, Body, Conditional, Config, Directive, Expansion, Include, Item, ItemRef, MacroDef,
+    ParsedFile, Section, Warning, WarningKind, Word, Words,
 };
 
 /// `AP_MAX_INCLUDE_DEPTH` (server/core.c): includes nested deeper are an error, as in httpd

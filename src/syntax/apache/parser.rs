@@ -20,9 +20,7 @@ use crate::source::{FileId, SourceMap, Span};
 use super::ast::*;
 use super::cond::{self, VersionTest};
 use super::include;
-use super::lexer::{
-    for_each_word, getword_conf, is_space, resolve_env, words, Line, LineReader, RawWord,
-};
+use super::lexer::{for_each_word, getword_conf, is_space, resolve_env, words, Line, LineReader};
 use super::macros::{self, Macro};
 use super::{Options, MAX_DEPTH, MAX_EXPANDED_LINES, MAX_FILES, MAX_INCLUDE_DEPTH};
 
@@ -129,20 +127,16 @@ fn add_module(modules: &mut Vec<String>, m: &str) {
 /// Where lines come from: a file, or the text of a `Use` pushed on top of it (mod_macro's
 /// `make_array_config`), which returns to the file when it runs out.
 enum Source {
-    File {
-        bytes: Arc<Vec<u8>>,
-        reader: LineReader,
-    },
-    Macro {
-        lines: Vec<Line>,
-        next: usize,
-    },
+    File { reader: LineReader },
+    Macro { lines: Vec<Line>, next: usize },
 }
 
 struct Frame {
     /// httpd's `cfp->name`: the path, or the macro pseudo file name.
     name: Arc<str>,
     file: FileId,
+    /// The bytes of `file`.
+    bytes: Arc<Vec<u8>>,
     expansion: Option<usize>,
     source: Source,
 }
@@ -150,6 +144,8 @@ struct Frame {
 /// A line read, with where it came from.
 struct Read {
     line: Line,
+    /// The bytes of `file` (a line usually is a range of them).
+    source: Arc<Vec<u8>>,
     /// The name of the "file" it was read from, as httpd names it.
     name: Arc<str>,
     file: FileId,
@@ -216,16 +212,16 @@ impl Scope {
     }
 
     /// Closes whatever is still open (keeping the partial tree) and returns the items.
-    fn finish(mut self) -> Vec<Item> {
+    fn finish(mut self) -> Box<[Item]> {
         while let Some(open) = self.stack.pop() {
             let mut d = open.dir;
             d.body = Body::Section(Box::new(Section {
-                items: open.items,
+                items: tight(open.items),
                 close: None,
             }));
-            self.push(Item::Directive(d));
+            self.push(Item::active(d));
         }
-        self.root
+        tight(self.root)
     }
 }
 
@@ -318,11 +314,12 @@ impl<'a> Builder<'a> {
                 return Ok(None);
             };
             match &mut top.source {
-                Source::File { bytes, reader } => {
-                    return match reader.next_line(bytes) {
+                Source::File { reader } => {
+                    return match reader.next_line(&top.bytes) {
                         None => Ok(None),
                         Some(Ok(line)) => Ok(Some(Read {
                             line,
+                            source: top.bytes.clone(),
                             name: top.name.clone(),
                             file: top.file,
                             expansion: top.expansion,
@@ -341,9 +338,10 @@ impl<'a> Builder<'a> {
                         let mut line = lines[*next].clone();
                         *next += 1;
                         line.line = *next as u32;
-                        trim_line(&mut line);
+                        line.trim(&[]);
                         return Ok(Some(Read {
                             line,
+                            source: top.bytes.clone(),
                             name: top.name.clone(),
                             file: top.file,
                             expansion: top.expansion,
@@ -362,26 +360,24 @@ impl<'a> Builder<'a> {
     }
 
     fn line_span(&self, r: &Read) -> Span {
-        if r.line.text.is_empty() {
+        if r.line.is_empty() {
             return Span::new(r.file, r.line.start as usize, r.line.start as usize);
         }
-        self.span(r, 0, r.line.text.len())
+        self.span(r, 0, r.line.len())
     }
 
-    fn word_owned(&self, r: &Read, w: RawWord) -> Word {
-        Word {
-            span: self.span(r, w.start, w.end),
-            quote: w.quote,
-            value: w.value,
+    /// Where the tree finds the text of a directive read from `r`: again in the file, or (for a
+    /// line that is not the file's bytes) kept in `config.lines`.
+    fn keep_text(&mut self, r: &Read) -> Option<u32> {
+        if !r.line.rewritten && r.expansion.is_none() || self.config.lines.len() >= MAX_STORED_LINES
+        {
+            return None;
         }
-    }
-
-    fn word(&self, r: &Read, w: &RawWord) -> Word {
-        Word {
-            value: w.value.clone(),
-            span: self.span(r, w.start, w.end),
-            quote: w.quote,
-        }
+        let index = self.config.lines.len() as u32;
+        self.config
+            .lines
+            .push(StoredLine::new(r.line.clone(), &r.source, r.expansion));
+        Some(index)
     }
 
     // ---------------------------------------------------------------- files
@@ -395,12 +391,13 @@ impl<'a> Builder<'a> {
             included_from: site,
             depth: self.include_depth,
             include_line,
-            items: Vec::new(),
+            items: Box::default(),
             error: None,
         });
         let saved = std::mem::take(&mut self.frames);
         let saved_depth = self.depth;
         let bytes = self.sources.file(file).bytes.clone();
+        self.config.texts.insert(file, bytes.clone());
         if bytes.starts_with(b"\xef\xbb\xbf") {
             self.warn(
                 WarningKind::ByteOrderMark,
@@ -411,9 +408,9 @@ impl<'a> Builder<'a> {
         self.frames.push(Frame {
             name: self.sources.path(file).display().to_string().into(),
             file,
+            bytes,
             expansion: None,
             source: Source::File {
-                bytes,
                 reader: LineReader::new(),
             },
         });
@@ -463,7 +460,7 @@ impl<'a> Builder<'a> {
     fn build_lines(&mut self, scope: &mut Scope, bracket: Option<&[u8]>) -> Res<End> {
         while let Some(r) = self.next_line()? {
             if let Some(br) = bracket {
-                let t = &r.line.text;
+                let t = r.line.text(&r.source);
                 if scope.stack.is_empty()
                     && t.len() == br.len() + 2
                     && t.starts_with(b"</")
@@ -479,10 +476,10 @@ impl<'a> Builder<'a> {
 
     /// `ap_build_config_sub`: one logical line.
     fn line(&mut self, scope: &mut Scope, r: Read) -> Res<()> {
-        if r.line.is_comment_or_blank() {
-            if !r.line.text.is_empty() {
+        if r.line.is_comment_or_blank(&r.source) {
+            if !r.line.is_empty() {
                 let span = self.line_span(&r);
-                scope.push(Item::Comment(span));
+                scope.push(Item::comment(span));
             }
             return Ok(());
         }
@@ -493,6 +490,7 @@ impl<'a> Builder<'a> {
             let env = &self.env;
             resolve_env(
                 &r.line,
+                &r.source,
                 |name| {
                     vars.get(name).cloned().or_else(|| {
                         std::str::from_utf8(name)
@@ -514,23 +512,18 @@ impl<'a> Builder<'a> {
             Some(line) => Read { line, ..r },
             None => r,
         };
-        let (first, args_at) = getword_conf(&r.line.text, 0);
-        if first.value.is_empty() && first.quote.is_none() {
+        let text = r.line.text(&r.source);
+        let shape = Shape::of(text);
+        if shape.name.value.is_empty() && !shape.popped && shape.name.quote.is_none() {
             return Ok(());
         }
-        let mut raw_args: Vec<u8> = r.line.text[args_at..].to_vec();
-        let mut name_word = self.word_owned(&r, first);
-        {
-            let name = &mut name_word.value;
-            if name.get(1) != Some(&b'/') {
-                if name.last() == Some(&b'>') {
-                    name.pop();
-                }
-                if name.first() == Some(&b'<') && raw_args.is_empty() {
-                    raw_args = b">".to_vec();
-                }
-            }
-        }
+        let args_at = shape.args_at;
+        let name = shape.name.value;
+        let raw_args: &[u8] = if shape.synthesized {
+            b">"
+        } else {
+            &text[args_at..]
+        };
         let line_span = self.line_span(&r);
         let seq = self.next_seq();
         let place = Place {
@@ -539,71 +532,63 @@ impl<'a> Builder<'a> {
             seq,
             walk: false,
         };
-        // Openers are remembered (an error can name them later: "was not closed"); any other
-        // line only while it is the current one.
         // Lower-cased for the lookup of read-time directives (all shorter than 24 bytes).
         let mut lower_buf = [0u8; 24];
-        let lower: &[u8] = if name_word.value.len() <= lower_buf.len() {
-            let l = &mut lower_buf[..name_word.value.len()];
-            l.copy_from_slice(&name_word.value);
+        let lower: &[u8] = if name.len() <= lower_buf.len() {
+            let l = &mut lower_buf[..name.len()];
+            l.copy_from_slice(&name);
             l.make_ascii_lowercase();
             l
         } else {
             b""
         };
-
-        if lower.first() == Some(&b'<') || lower.starts_with(b"include") || lower == b"use" {
+        // Openers are remembered until they are done (an error can name them later: "was not
+        // closed"); any other line only while it is the current one.
+        let opener =
+            lower.first() == Some(&b'<') || lower.starts_with(b"include") || lower == b"use";
+        if opener {
             self.places.insert(line_span, place.clone());
         }
         self.current_place = Some((line_span, place));
-        let mut d = Directive {
-            name: name_word,
-            args: Vec::new(),
-            raw_args: raw_args.into(),
-            span: line_span,
-            line: r.line.line,
-            seq,
-            expansion: r.expansion,
-            body: Body::None,
-        };
-        let name_copy;
-        let name: &[u8] = if d.name.value.first() == Some(&b'<') {
-            // Sections need the name after the directive moves on.
-            name_copy = d.name.value.clone();
-            &name_copy
-        } else {
-            name_copy = Bytes::new();
-            let _ = &name_copy;
-            &d.name.value
-        };
+        let text_index = self.keep_text(&r);
+        let d = Directive::new(line_span, r.line.line, seq, text_index);
         let is_section = name.first() == Some(&b'<');
 
         // Read-time directives.
-        match lower {
+        let read_time = match lower {
             b"<ifmodule" | b"<ifdefine" | b"<iffile" | b"<ifdirective" | b"<ifsection"
-            | b"<ifversion" => {
-                return self.conditional(scope, r, d, args_at, lower);
-            }
-            b"include" | b"includeoptional" => {
-                d.args = self.args_of(&r, args_at, None);
-                return self.include(scope, d, lower == b"includeoptional");
-            }
-            b"define" | b"undefine" | b"serverroot" | b"loadmodule" => {
-                d.args = self.args_of(&r, args_at, None);
-                self.simple_exec(&mut d, lower)?;
-                scope.push(Item::Directive(d));
-                return Ok(());
-            }
+            | b"<ifversion" | b"include" | b"includeoptional" | b"define" | b"undefine"
+            | b"serverroot" | b"loadmodule" => true,
             b"<macro"
             | b"use"
             | b"undefmacro"
             | b"macroignoreemptyargs"
-            | b"macroignorebadnesting"
-                if self.has_module("macro_module") =>
-            {
-                return self.macro_directive(scope, r, d, args_at, lower);
+            | b"macroignorebadnesting" => self.has_module("macro_module"),
+            _ => false,
+        };
+        if read_time {
+            let result = match lower {
+                b"include" | b"includeoptional" => {
+                    self.include(scope, d, raw_args, lower == b"includeoptional")
+                }
+                b"define" | b"undefine" | b"serverroot" | b"loadmodule" => {
+                    self.simple_exec(&d, raw_args, lower).map(|()| {
+                        scope.push(Item::active(d));
+                    })
+                }
+                b"<macro"
+                | b"use"
+                | b"undefmacro"
+                | b"macroignoreemptyargs"
+                | b"macroignorebadnesting" => {
+                    self.macro_directive(scope, &r, d, args_at, raw_args, lower)
+                }
+                _ => self.conditional(scope, d, &name, raw_args, lower),
+            };
+            if result.is_ok() && opener {
+                self.places.remove(&line_span);
             }
-            _ => {}
+            return result;
         }
 
         if is_section && name.get(1) != Some(&b'/') {
@@ -614,47 +599,42 @@ impl<'a> Builder<'a> {
                     format!("sections nested deeper than {MAX_DEPTH} levels"),
                 ));
             }
-            let canonical = cond::canonical_section(name);
-            // httpd gives an argument-less "<Name>" the arguments ">".
-            let synthesized = args_at >= r.line.text.len();
-            let gt_at = if synthesized {
-                Some(r.line.text.len())
-            } else {
-                memchr::memrchr(b'>', &r.line.text[args_at..]).map(|g| args_at + g)
-            };
-            match gt_at {
-                Some(gt) => {
-                    d.args = self.args_of(&r, args_at.min(gt), Some(gt));
-                    let after = r.line.text.get(gt + 1..).unwrap_or(b"");
-                    if after.iter().any(|&b| !is_space(b)) {
-                        let s = self.span(&r, gt + 1, r.line.text.len());
-                        self.warn(
-                            WarningKind::TextAfterSection,
-                            s,
-                            format!(
-                                "text after the '>' of {}> is ignored by httpd",
-                                lossy(&canonical)
-                            ),
-                        );
-                    }
-                    if d.args.is_empty() && needs_argument(&canonical) {
-                        self.record(InputError::at(
-                            line_span,
-                            format!(
-                                "{}> directive requires additional arguments",
-                                lossy(&canonical)
-                            ),
-                        ));
-                    }
+            let canonical = cond::canonical_section(&name);
+            if shape.synthesized || shape.args_end < text.len() {
+                // httpd gives an argument-less "<Name>" the arguments ">".
+                let gt = if shape.synthesized {
+                    text.len()
+                } else {
+                    shape.args_end
+                };
+                let after = text.get(gt + 1..).unwrap_or(b"");
+                if after.iter().any(|&b| !is_space(b)) {
+                    let s = self.span(&r, gt + 1, text.len());
+                    self.warn(
+                        WarningKind::TextAfterSection,
+                        s,
+                        format!(
+                            "text after the '>' of {}> is ignored by httpd",
+                            lossy(&canonical)
+                        ),
+                    );
                 }
-                None => {
-                    // Walk-time error in httpd; the structure is still read.
-                    d.args = self.args_of(&r, args_at, None);
-                    self.record_walk(InputError::at(
+                let no_args = text[args_at.min(gt)..gt].iter().all(|&b| is_space(b));
+                if no_args && needs_argument(&canonical) {
+                    self.record(InputError::at(
                         line_span,
-                        format!("{}> directive missing closing '>'", lossy(&canonical)),
+                        format!(
+                            "{}> directive requires additional arguments",
+                            lossy(&canonical)
+                        ),
                     ));
                 }
+            } else {
+                // Walk-time error in httpd; the structure is still read.
+                self.record_walk(InputError::at(
+                    line_span,
+                    format!("{}> directive missing closing '>'", lossy(&canonical)),
+                ));
             }
             self.check_context(&canonical, line_span);
             self.open_sections.push(canonical.clone());
@@ -672,7 +652,7 @@ impl<'a> Builder<'a> {
                     line_span,
                     format!(
                         "{} without matching <{} section",
-                        lossy(name),
+                        lossy(&name),
                         lossy(&name[2..])
                     ),
                 ));
@@ -680,7 +660,7 @@ impl<'a> Builder<'a> {
             if name.last() != Some(&b'>') {
                 return Err(InputError::at(
                     line_span,
-                    format!("{}> directive missing closing '>'", lossy(name)),
+                    format!("{}> directive missing closing '>'", lossy(&name)),
                 ));
             }
             let inner = &name[2..name.len() - 1];
@@ -690,39 +670,44 @@ impl<'a> Builder<'a> {
                     format!(
                         "Expected </{}> but saw {}",
                         lossy(&open.canonical[1..]),
-                        lossy(name)
+                        lossy(&name)
                     ),
                 )
                 .with_related(Label::new(open.dir.span, "section opened here")));
             }
             let open = scope.stack.pop().expect("checked");
             self.open_sections.pop();
+            self.places.remove(&open.dir.span);
             let mut sd = open.dir;
             if sd.span.file == line_span.file && line_span.end >= sd.span.start {
                 sd.span = sd.span.to(line_span);
             }
             sd.body = Body::Section(Box::new(Section {
-                items: open.items,
+                items: tight(open.items),
                 close: Some(line_span),
             }));
-            scope.push(Item::Directive(sd));
+            scope.push(Item::active(sd));
             return Ok(());
         }
-        d.args = self.args_of(&r, args_at, None);
-        if let Some(hash) = d
-            .args
-            .iter()
-            .find(|w| w.quote.is_none() && w.value.starts_with(b"#"))
-        {
-            let span = hash.span;
-            let msg = format!(
-                "'{}' after the arguments of {} is not a comment: httpd reads it and what follows as more arguments",
-                lossy(&hash.value),
-                lossy(name)
-            );
-            self.warn(WarningKind::TrailingComment, span, msg);
+        // A `#` word among the arguments is no comment (checked only when the line has one).
+        if memchr::memchr(b'#', raw_args).is_some() {
+            let mut hash = None;
+            for_each_word(text, args_at, |w| {
+                if hash.is_none() && w.quote.is_none() && w.value.starts_with(b"#") {
+                    hash = Some(w);
+                }
+            });
+            if let Some(w) = hash {
+                let span = self.span(&r, w.start, w.end);
+                let msg = format!(
+                    "'{}' after the arguments of {} is not a comment: httpd reads it and what follows as more arguments",
+                    lossy(&w.value),
+                    lossy(&name)
+                );
+                self.warn(WarningKind::TrailingComment, span, msg);
+            }
         }
-        scope.push(Item::Directive(d));
+        scope.push(Item::active(d));
         Ok(())
     }
 
@@ -802,15 +787,6 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// The words of `r.line.text[from..to]`.
-    fn args_of(&self, r: &Read, from: usize, to: Option<usize>) -> Vec<Word> {
-        let to = to.unwrap_or(r.line.text.len());
-        let text = &r.line.text[..to];
-        let mut out = Vec::new();
-        for_each_word(text, from, |w| out.push(self.word_owned(r, w)));
-        out
-    }
-
     fn has_module(&self, m: &str) -> bool {
         self.modules.iter().any(|x| x == m)
     }
@@ -818,10 +794,9 @@ impl<'a> Builder<'a> {
     // ---------------------------------------------------------------- read-time directives
 
     /// `Define`, `UnDefine`, `ServerRoot`, `LoadModule`, with `invoke_cmd`'s arity checks.
-    fn simple_exec(&mut self, d: &mut Directive, lower: &[u8]) -> Res<()> {
-        let raw = d.raw_args.clone();
-        let (w1, p1) = getword_conf(&raw, 0);
-        let (w2, p2) = getword_conf(&raw, p1);
+    fn simple_exec(&mut self, d: &Directive, raw: &[u8], lower: &[u8]) -> Res<()> {
+        let (w1, p1) = getword_conf(raw, 0);
+        let (w2, p2) = getword_conf(raw, p1);
         let rest_empty = p2 >= raw.len();
         let one_rest_empty = p1 >= raw.len();
         let err = |m: &str| Err(InputError::at(d.span, m.to_string()));
@@ -892,28 +867,22 @@ impl<'a> Builder<'a> {
     fn conditional(
         &mut self,
         scope: &mut Scope,
-        r: Read,
         mut d: Directive,
-        args_at: usize,
+        name: &[u8],
+        raw: &[u8],
         lower: &[u8],
     ) -> Res<()> {
-        let canonical = cond::canonical_section(&d.name.value);
+        let canonical = cond::canonical_section(name);
         let cname = lossy(&canonical);
-        let raw = d.raw_args.clone();
         let (taken, negated, test) = if lower == b"<ifversion" {
             // TAKE123 over the raw arguments (the '>' is part of the last word).
-            let ws = words(&raw, 0);
+            let ws = words(raw, 0);
             if ws.is_empty() || ws.len() > 3 {
                 return Err(InputError::at(
                     d.span,
                     format!("{cname} takes one, two or three arguments, a comparison operator, a version (and a delimiter)"),
                 ));
             }
-            d.args = self.args_of(
-                &r,
-                args_at,
-                memchr::memrchr(b'>', &r.line.text[args_at..]).map(|g| args_at + g),
-            );
             let values: Vec<Vec<u8>> = ws.iter().map(|w| w.value.to_vec()).collect();
             let (reverse, t) = cond::if_version(&values, self.options.version)
                 .map_err(|m| InputError::at(d.span, m))?;
@@ -921,7 +890,7 @@ impl<'a> Builder<'a> {
             let taken = m != reverse;
             (taken, reverse, values.concat())
         } else {
-            let Some(gt) = memchr::memrchr(b'>', &raw) else {
+            let Some(gt) = memchr::memrchr(b'>', raw) else {
                 return Err(InputError::at(
                     d.span,
                     format!("{cname}> directive missing closing '>'"),
@@ -939,11 +908,6 @@ impl<'a> Builder<'a> {
                     format!("{cname}> directive requires additional arguments"),
                 ));
             }
-            d.args = self.args_of(
-                &r,
-                args_at,
-                memchr::memrchr(b'>', &r.line.text[args_at..]).map(|g| args_at + g),
-            );
             let result = match lower {
                 b"<ifmodule" => self.has_module(&lossy(&w.value)),
                 b"<ifdefine" => self.defines.contains(&lossy(&w.value)),
@@ -981,7 +945,7 @@ impl<'a> Builder<'a> {
         } else {
             let mut items = Vec::new();
             let end = self.soak(&canonical, &mut items, opener);
-            (items, end.map(Some))
+            (tight(items), end.map(Some))
         };
         self.depth -= 1;
         let (items, end) = result;
@@ -994,12 +958,12 @@ impl<'a> Builder<'a> {
         d.body = Body::Conditional(Box::new(Conditional {
             taken,
             basis: Basis::Evaluated,
-            test,
+            test: test.into(),
             negated,
             items,
             close,
         }));
-        scope.push(Item::Directive(d));
+        scope.push(Item::active(d));
         end.map(|_| ())
     }
 
@@ -1007,7 +971,8 @@ impl<'a> Builder<'a> {
     /// the skipped lines are kept as inactive items.
     fn soak(&mut self, directive: &[u8], items: &mut Vec<Item>, opener: Span) -> Res<Span> {
         while let Some(r) = self.next_line()? {
-            let (w, at) = getword_conf(&r.line.text, 0);
+            let text = r.line.text(&r.source);
+            let (w, at) = getword_conf(text, 0);
             let mut cmd = w.value.clone();
             if cmd.first() == Some(&b'<') {
                 if cmd.get(1) == Some(&b'/') {
@@ -1030,7 +995,7 @@ impl<'a> Builder<'a> {
                     }
                     return Ok(self.line_span(&r));
                 }
-                if at >= r.line.text.len() && cmd.last() == Some(&b'>') {
+                if at >= text.len() && cmd.last() == Some(&b'>') {
                     cmd.pop();
                 }
                 if self.depth >= MAX_DEPTH {
@@ -1039,7 +1004,7 @@ impl<'a> Builder<'a> {
                         format!("sections nested deeper than {MAX_DEPTH} levels"),
                     ));
                 }
-                let mut d = self.inactive_directive(&r);
+                let (mut d, test) = self.inactive_directive(&r);
                 let mut inner = Vec::new();
                 self.depth += 1;
                 let res = self.soak(&cmd, &mut inner, opener);
@@ -1064,29 +1029,29 @@ impl<'a> Builder<'a> {
                     Body::Conditional(Box::new(Conditional {
                         taken: false,
                         basis: Basis::NotEvaluated,
-                        test: d.args.first().map(|w| w.value.to_vec()).unwrap_or_default(),
+                        test: test.into(),
                         negated: false,
-                        items: inner,
+                        items: tight(inner),
                         close,
                     }))
                 } else {
                     Body::Section(Box::new(Section {
-                        items: inner,
+                        items: tight(inner),
                         close,
                     }))
                 };
-                items.push(Item::Inactive(d));
+                items.push(Item::inactive(d));
                 res?;
                 continue;
             }
-            if r.line.is_comment_or_blank() {
-                if !r.line.text.is_empty() {
-                    items.push(Item::Comment(self.line_span(&r)));
+            if r.line.is_comment_or_blank(&r.source) {
+                if !r.line.is_empty() {
+                    items.push(Item::comment(self.line_span(&r)));
                 }
                 continue;
             }
-            let d = self.inactive_directive(&r);
-            items.push(Item::Inactive(d));
+            let (d, _) = self.inactive_directive(&r);
+            items.push(Item::inactive(d));
         }
         Err(InputError::at(
             opener,
@@ -1097,36 +1062,29 @@ impl<'a> Builder<'a> {
         ))
     }
 
-    /// A line of a branch not taken, split into words as written (no `${VAR}`).
-    fn inactive_directive(&mut self, r: &Read) -> Directive {
-        let (first, at) = getword_conf(&r.line.text, 0);
-        let mut name = first.value.clone();
-        let mut gt = None;
-        if name.first() == Some(&b'<') && name.get(1) != Some(&b'/') {
-            if name.last() == Some(&b'>') {
-                name.pop();
-            }
-            gt = memchr::memrchr(b'>', &r.line.text[at..]).map(|g| at + g);
-        }
-        let mut nw = self.word(r, &first);
-        nw.value = name;
+    /// A line of a branch not taken, as written (no `${VAR}`), and its first argument (what
+    /// a conditional there would have tested).
+    fn inactive_directive(&mut self, r: &Read) -> (Directive, Vec<u8>) {
+        let text = r.line.text(&r.source);
+        let shape = Shape::of(text);
+        let (first, _) = getword_conf(&text[..shape.args_end], shape.args_at);
         let seq = self.next_seq();
-        Directive {
-            name: nw,
-            args: self.args_of(r, at, gt),
-            raw_args: Bytes::from_slice(&r.line.text[at..]),
-            span: self.line_span(r),
-            line: r.line.line,
-            seq,
-            expansion: r.expansion,
-            body: Body::None,
-        }
+        let text_index = self.keep_text(r);
+        (
+            Directive::new(self.line_span(r), r.line.line, seq, text_index),
+            first.value.to_vec(),
+        )
     }
 
     /// `include_config`.
-    fn include(&mut self, scope: &mut Scope, mut d: Directive, optional: bool) -> Res<()> {
-        let raw = d.raw_args.clone();
-        let (w, p) = getword_conf(&raw, 0);
+    fn include(
+        &mut self,
+        scope: &mut Scope,
+        mut d: Directive,
+        raw: &[u8],
+        optional: bool,
+    ) -> Res<()> {
+        let (w, p) = getword_conf(raw, 0);
         let cname = if optional {
             "IncludeOptional"
         } else {
@@ -1181,7 +1139,7 @@ impl<'a> Builder<'a> {
             resolved: include::path_bytes(&path).to_vec(),
             files,
         }));
-        scope.push(Item::Directive(d));
+        scope.push(Item::active(d));
         if let Some(e) = failure {
             // httpd stops here; this parser records the error and goes on with the file.
             self.record(e);
@@ -1221,30 +1179,26 @@ impl<'a> Builder<'a> {
     fn macro_directive(
         &mut self,
         scope: &mut Scope,
-        r: Read,
-        mut d: Directive,
+        r: &Read,
+        d: Directive,
         args_at: usize,
+        raw: &[u8],
         lower: &[u8],
     ) -> Res<()> {
         match lower {
-            b"<macro" => self.define_macro(scope, r, d, args_at),
-            b"use" => {
-                d.args = self.args_of(&r, args_at, None);
-                self.use_macro(scope, d)
-            }
+            b"<macro" => self.define_macro(scope, r, d, args_at, raw),
+            b"use" => self.use_macro(scope, d, raw),
             b"macroignoreemptyargs" | b"macroignorebadnesting" => {
                 if lower == b"macroignoreemptyargs" {
                     self.ignore_empty = true;
                 } else {
                     self.ignore_bad_nesting = true;
                 }
-                scope.push(Item::Directive(d));
+                scope.push(Item::active(d));
                 Ok(())
             }
             _ => {
-                d.args = self.args_of(&r, args_at, None);
-                let raw = d.raw_args.clone();
-                let (w, p) = getword_conf(&raw, 0);
+                let (w, p) = getword_conf(raw, 0);
                 if w.value.is_empty() || p < raw.len() {
                     return Err(InputError::at(
                         d.span,
@@ -1261,7 +1215,7 @@ impl<'a> Builder<'a> {
                         format!("cannot remove undefined macro '{}'", lossy(&name)),
                     ));
                 }
-                scope.push(Item::Directive(d));
+                scope.push(Item::active(d));
                 Ok(())
             }
         }
@@ -1271,13 +1225,13 @@ impl<'a> Builder<'a> {
     fn define_macro(
         &mut self,
         scope: &mut Scope,
-        r: Read,
+        r: &Read,
         mut d: Directive,
         args_at: usize,
+        raw: &[u8],
     ) -> Res<()> {
         self.macros_used = true;
-        let raw = d.raw_args.clone();
-        let Some(endp) = memchr::memrchr(b'>', &raw) else {
+        let Some(endp) = memchr::memrchr(b'>', raw) else {
             return Err(InputError::at(
                 d.span,
                 "<Macro> directive missing closing '>'",
@@ -1293,7 +1247,7 @@ impl<'a> Builder<'a> {
         let after = &raw[endp + 1..];
         if let Some(p) = after.iter().position(|&b| b != b' ' && b != b'\t') {
             if after[p] != b'#' && !after[..p].contains(&b'#') {
-                let s = self.span(&r, args_at + endp + 1, r.line.text.len());
+                let s = self.span(r, args_at + endp + 1, r.line.len());
                 self.warn(
                     WarningKind::Macro,
                     s,
@@ -1357,7 +1311,6 @@ impl<'a> Builder<'a> {
             .into_iter()
             .map(|w| w.value.to_vec())
             .collect();
-        d.args = self.args_of(&r, args_at, Some(args_at + endp));
         match macros::check_arguments(&sname, &location, &params) {
             Ok(ws) => {
                 for w in ws {
@@ -1374,10 +1327,11 @@ impl<'a> Builder<'a> {
         let start_line = self.cursor().1;
         let mut close = None;
         while let Some(br) = self.next_line()? {
-            if br.line.text.first() == Some(&b'#') {
+            let text = br.line.text(&br.source);
+            if text.first() == Some(&b'#') {
                 continue;
             }
-            let (first, _) = getword_conf(&br.line.text, 0);
+            let (first, _) = getword_conf(text, 0);
             let f = &first.value;
             if f.starts_with(b"</") {
                 any_nesting -= 1;
@@ -1397,8 +1351,8 @@ impl<'a> Builder<'a> {
                 any_nesting += 1;
             }
             if f.eq_ignore_ascii_case(b"</Macro>") {
-                let gt = memchr::memrchr(b'>', &br.line.text).unwrap_or(0);
-                let tail = &br.line.text[gt + 1..];
+                let gt = memchr::memrchr(b'>', text).unwrap_or(0);
+                let tail = &text[gt + 1..];
                 if let Some(p) = tail.iter().position(|&b| b != b' ' && b != b'\t') {
                     if tail[p] != b'#' {
                         let (cn, cl) = self.cursor();
@@ -1426,7 +1380,10 @@ impl<'a> Builder<'a> {
             } else if f.eq_ignore_ascii_case(b"<Macro") {
                 macro_nesting += 1;
             }
-            lines.push(br.line);
+            // Kept owned: the text is substituted at each `Use`.
+            let mut line = br.line.into_owned(&br.source);
+            line.rewritten = true;
+            lines.push(line);
         }
         let Some(close) = close else {
             return Err(InputError::at(
@@ -1474,17 +1431,16 @@ impl<'a> Builder<'a> {
             lines: n,
             close: Some(close),
         }));
-        scope.push(Item::Directive(d));
+        scope.push(Item::active(d));
         Ok(())
     }
 
     /// `use_macro`: substitutes and pushes the text on the cursor.
-    fn use_macro(&mut self, scope: &mut Scope, mut d: Directive) -> Res<()> {
+    fn use_macro(&mut self, scope: &mut Scope, mut d: Directive, raw: &[u8]) -> Res<()> {
         if !self.macros_used {
             return Err(InputError::at(d.span, "no macro defined before Use"));
         }
-        let raw = d.raw_args.clone();
-        let (nw, pos) = getword_conf(&raw, 0);
+        let (nw, pos) = getword_conf(raw, 0);
         let name = nw.value.to_ascii_lowercase();
         if name.is_empty() {
             return Err(InputError::at(d.span, "no macro name specified with Use"));
@@ -1500,7 +1456,7 @@ impl<'a> Builder<'a> {
                 format!("recursive use of macro '{sname}' is invalid"),
             ));
         }
-        let values: Vec<Vec<u8>> = words(&raw, pos)
+        let values: Vec<Vec<u8>> = words(raw, pos)
             .into_iter()
             .map(|w| w.value.to_vec())
             .collect();
@@ -1531,11 +1487,7 @@ impl<'a> Builder<'a> {
         let mut used = vec![false; m.params.len()];
         for (i, l) in m.lines.iter().enumerate() {
             let mut l = l.clone();
-            if l.text.len() > super::MACRO_LINE_MAX - 2 {
-                l.materialize();
-                l.text.truncate(super::MACRO_LINE_MAX - 2);
-                l.origin.truncate(super::MACRO_LINE_MAX - 2);
-            }
+            l.truncate(&[], super::MACRO_LINE_MAX - 2);
             if let Err(e) = macros::substitute_line(&mut l, &m.params, &values, &mut used) {
                 return Err(InputError::at(
                     d.span,
@@ -1549,6 +1501,7 @@ impl<'a> Builder<'a> {
             lines.push(l);
         }
         let def_file = m.defined_at.file;
+        let def_bytes = self.sources.file(def_file).bytes.clone();
         let defined_at = m.defined_at;
         let location = m.location.clone();
         for w in warnings {
@@ -1579,11 +1532,12 @@ impl<'a> Builder<'a> {
             parent,
         });
         d.body = Body::Use(index);
-        scope.push(Item::Directive(d));
+        scope.push(Item::active(d));
         self.depth += 1;
         self.frames.push(Frame {
             name: where_.into(),
             file: def_file,
+            bytes: def_bytes,
             expansion: Some(index),
             source: Source::Macro { lines, next: 0 },
         });
@@ -1591,9 +1545,9 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// `cfg_trim_line` for a line that comes from a macro text.
-fn trim_line(l: &mut Line) {
-    l.trim();
+/// A finished item list without spare capacity: trees are kept long and are large.
+fn tight(items: Vec<Item>) -> Box<[Item]> {
+    items.into_boxed_slice()
 }
 
 /// Core sections whose handler rejects an empty argument ("directive requires additional

@@ -37,8 +37,9 @@ impl Parsed {
         let mut out = Vec::new();
         fn walk(c: &Config, items: &[Item], out: &mut Vec<String>) {
             for d in c.effective(items) {
-                let mut s = String::from_utf8_lossy(&d.name.value).into_owned();
-                for a in &d.args {
+                let words = c.words(d);
+                let mut s = String::from_utf8_lossy(&words.name.value).into_owned();
+                for a in &words.args {
                     s.push(' ');
                     s.push_str(&a.text());
                 }
@@ -226,7 +227,7 @@ fn conditionals_are_evaluated_and_untaken_branches_kept() {
         ]
     );
     let main = p.config.main().unwrap();
-    let Item::Directive(d) = &main.items[1] else {
+    let ItemRef::Directive(d) = main.items[1].get() else {
         panic!()
     };
     let Body::Conditional(c) = &d.body else {
@@ -234,8 +235,8 @@ fn conditionals_are_evaluated_and_untaken_branches_kept() {
     };
     assert!(!c.taken);
     assert_eq!(c.items.len(), 2);
-    assert!(matches!(&c.items[1], Item::Inactive(d) if d.items().len() == 1));
-    assert!(matches!(c.items[0], Item::Inactive(_)));
+    assert!(matches!(c.items[1].get(), ItemRef::Inactive(d) if d.items().len() == 1));
+    assert!(matches!(c.items[0].get(), ItemRef::Inactive(_)));
 }
 
 #[test]
@@ -335,7 +336,7 @@ fn environment_and_debian_envvars() {
     );
     // The word from ${VAR} points at the ${VAR} text.
     let d = p.config.top()[0];
-    let loc = p.sources.location(d.args[0].span);
+    let loc = p.sources.location(p.config.args(d)[0].span);
     assert_eq!((loc.line, loc.column), (1, 10));
 }
 
@@ -452,7 +453,7 @@ fn bytes_and_bom() {
         Options::default(),
     );
     assert_eq!(
-        p.config.top()[0].name.value.as_slice(),
+        p.config.name(p.config.top()[0]).value.as_slice(),
         b"\xef\xbb\xbfServerTokens"
     );
     assert_eq!(p.warnings(WarningKind::ByteOrderMark).len(), 1);
@@ -509,7 +510,7 @@ fn macros_expand_like_mod_macro() {
     // Spans point into the macro body.
     let vh = p.config.top()[3];
     assert_eq!(p.sources.location(vh.span).line, 2);
-    assert_eq!(vh.expansion, Some(0));
+    assert_eq!(p.config.expansion(vh), Some(0));
     assert_eq!(
         p.config.expansions[0].pseudo_file,
         format!(
