@@ -310,12 +310,11 @@ pub struct StoredLine {
 }
 
 impl StoredLine {
-    pub(crate) fn new(line: Line, source: &[u8], expansion: Option<usize>) -> StoredLine {
-        let (text, pieces, base) = line.into_parts(source);
+    pub(crate) fn new(line: &Line, source: &[u8], expansion: Option<usize>) -> StoredLine {
         StoredLine {
-            text: text.into_boxed_slice(),
-            pieces: pieces.into_boxed_slice(),
-            base,
+            text: Box::from(line.text(source)),
+            pieces: Box::from(line.pieces()),
+            base: line.base(),
             expansion: expansion.map_or(u32::MAX, |e| e as u32),
         }
     }
@@ -387,8 +386,12 @@ pub struct Words {
 
 /// Where a directive's arguments begin and end in its line, and its name's value: the rules
 /// of `ap_build_config_sub` (a section's arguments run to the last `>` of the line).
-pub(crate) struct Shape {
-    pub name: lexer::RawWord,
+pub(crate) struct Shape<'t> {
+    /// The first word's value (quotes removed, escapes applied), a section's `>` taken off.
+    pub name: Cow<'t, [u8]>,
+    /// The first word in the line, quotes included.
+    pub name_range: (usize, usize),
+    pub quote: Option<u8>,
     /// Whether a `>` ending the first word was taken off the name.
     pub popped: bool,
     /// Start of the raw arguments (after the name and the blanks that follow it).
@@ -399,18 +402,43 @@ pub(crate) struct Shape {
     pub synthesized: bool,
 }
 
-impl Shape {
-    pub fn of(text: &[u8]) -> Shape {
-        let (mut name, args_at) = lexer::getword_conf(text, 0);
+impl<'t> Shape<'t> {
+    pub fn of(text: &'t [u8]) -> Shape<'t> {
+        let bare_end = text.iter().position(|&b| is_space(b)).unwrap_or(text.len());
+        let bare = &text[..bare_end];
+        let (mut name, name_range, quote, args_at) =
+            if !matches!(text.first(), Some(b'"' | b'\'')) && !bare.contains(&b'\\') {
+                // The usual first word, a bare one without escapes: its value is its bytes.
+                let args_at = bare_end
+                    + text[bare_end..]
+                        .iter()
+                        .take_while(|&&b| is_space(b))
+                        .count();
+                (Cow::Borrowed(bare), (0, bare_end), None, args_at)
+            } else {
+                let (w, args_at) = lexer::getword_conf(text, 0);
+                (
+                    Cow::Owned(w.value.to_vec()),
+                    (w.start, w.end),
+                    w.quote,
+                    args_at,
+                )
+            };
         let mut args_end = text.len();
         let mut synthesized = false;
         let mut popped = false;
-        if name.value.get(1) != Some(&b'/') {
-            if name.value.last() == Some(&b'>') {
-                name.value.pop();
+        if name.get(1) != Some(&b'/') {
+            if name.last() == Some(&b'>') {
+                name = match name {
+                    Cow::Borrowed(n) => Cow::Borrowed(&n[..n.len() - 1]),
+                    Cow::Owned(mut n) => {
+                        n.pop();
+                        Cow::Owned(n)
+                    }
+                };
                 popped = true;
             }
-            if name.value.first() == Some(&b'<') {
+            if name.first() == Some(&b'<') {
                 if args_at >= text.len() {
                     synthesized = true;
                 } else if let Some(g) = memchr::memrchr(b'>', &text[args_at..]) {
@@ -420,6 +448,8 @@ impl Shape {
         }
         Shape {
             name,
+            name_range,
+            quote,
             popped,
             args_at: args_at.min(text.len()),
             args_end,
@@ -534,9 +564,9 @@ impl Config {
         let line = self.line_text(d);
         let shape = Shape::of(&line.text);
         let name = Word {
-            span: line.span(shape.name.start, shape.name.end),
-            quote: shape.name.quote,
-            value: shape.name.value,
+            span: line.span(shape.name_range.0, shape.name_range.1),
+            quote: shape.quote,
+            value: Bytes::from_slice(&shape.name),
         };
         let mut args = Vec::new();
         lexer::for_each_word(&line.text[..shape.args_end], shape.args_at, |w| {
@@ -576,23 +606,8 @@ impl Config {
     /// Case-insensitive name comparison (httpd looks names up lower-cased).
     pub fn name_is(&self, d: &Directive, name: &str) -> bool {
         let line = self.line_text(d);
-        let end = line
-            .text
-            .iter()
-            .position(|&b| is_space(b))
-            .unwrap_or(line.text.len());
-        let first = &line.text[..end];
-        // The usual case, a bare name: compared where it stands.
-        if !first.starts_with(b"\"") && !first.starts_with(b"'") && !first.contains(&b'\\') {
-            let first = match first.strip_suffix(b">") {
-                Some(f) if first.get(1) != Some(&b'/') => f,
-                _ => first,
-            };
-            return first.eq_ignore_ascii_case(name.as_bytes());
-        }
         Shape::of(&line.text)
             .name
-            .value
             .eq_ignore_ascii_case(name.as_bytes())
     }
 

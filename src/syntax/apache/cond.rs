@@ -417,7 +417,7 @@ pub fn directive_exists(name: &[u8], has_module: impl Fn(&str) -> bool) -> bool 
 
 /// The canonical spelling of a known section name (`<virtualhost` → `<VirtualHost`), which httpd
 /// uses in its messages; unknown names are returned as written.
-pub fn canonical_section(name: &[u8]) -> Vec<u8> {
+pub fn canonical_section(name: &[u8]) -> super::ast::Bytes {
     const NAMES: &[&str] = &[
         "<Directory",
         "<DirectoryMatch",
@@ -452,8 +452,10 @@ pub fn canonical_section(name: &[u8]) -> Vec<u8> {
     NAMES
         .iter()
         .find(|n| n.as_bytes().eq_ignore_ascii_case(name))
-        .map(|n| n.as_bytes().to_vec())
-        .unwrap_or_else(|| name.to_vec())
+        .map_or_else(
+            || super::ast::Bytes::from_slice(name),
+            |n| super::ast::Bytes::from_slice(n.as_bytes()),
+        )
 }
 
 /// `compare_version`: `major[.minor[.patch]]` against `version`; `Err` with httpd's message for

@@ -91,8 +91,9 @@ impl Mapping<'_> {
     }
 }
 
-/// A logical line under construction: text and pieces appended in order.
-#[derive(Default)]
+/// The bytes of a line that is not one range of its source, and their map: built by
+/// appending text and pieces in order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Assembly {
     text: Vec<u8>,
     pieces: Vec<Piece>,
@@ -164,8 +165,7 @@ impl Assembly {
         let base = self.pieces.first().map_or(like.base, |p| p.from);
         Line {
             len: self.text.len() as u32,
-            owned: Some(self.text),
-            pieces: self.pieces,
+            owned: Some(Box::new(self)),
             base,
             line: like.line,
             start: like.start,
@@ -179,11 +179,10 @@ impl Assembly {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Line {
     /// The bytes, when they are not simply `source[base..base + len]` (joined continuation
-    /// lines, `${VAR}` substitution, macro text).
-    owned: Option<Vec<u8>>,
+    /// lines, `${VAR}` substitution, macro text), with their map to the source when it is not
+    /// one to one from `base`. Boxed: most lines have none, and lines are moved about.
+    owned: Option<Box<Assembly>>,
     len: u32,
-    /// How text offsets map to the source, when not one to one from `base`.
-    pieces: Vec<Piece>,
     /// The source offset of the first byte.
     base: u32,
     /// httpd's `line_number` after reading it: the number of the last physical line.
@@ -201,7 +200,10 @@ impl Line {
     /// A line of owned text mapped one to one from `base` (tests).
     pub fn owned(text: &[u8], base: u32) -> Line {
         Line {
-            owned: Some(text.to_vec()),
+            owned: Some(Box::new(Assembly {
+                text: text.to_vec(),
+                pieces: Vec::new(),
+            })),
             len: text.len() as u32,
             base,
             ..Line::default()
@@ -211,7 +213,7 @@ impl Line {
     /// The bytes; `source` is the file the line was read from (unused for owned text).
     pub fn text<'a>(&'a self, source: &'a [u8]) -> &'a [u8] {
         match &self.owned {
-            Some(t) => t,
+            Some(a) => &a.text,
             None => &source[self.base as usize..(self.base + self.len) as usize],
         }
     }
@@ -228,7 +230,7 @@ impl Line {
         Mapping {
             base: self.base,
             len: self.len,
-            pieces: &self.pieces,
+            pieces: self.pieces(),
         }
     }
 
@@ -237,26 +239,30 @@ impl Line {
         self.mapping().range(a, b)
     }
 
-    /// The text and its map, owned (for a line kept beyond its file's reading).
-    pub fn into_parts(self, source: &[u8]) -> (Vec<u8>, Vec<Piece>, u32) {
-        let text = match self.owned {
-            Some(t) => t,
-            None => source[self.base as usize..(self.base + self.len) as usize].to_vec(),
-        };
-        (text, self.pieces, self.base)
+    /// The map's pieces (empty when one to one from the base).
+    pub fn pieces(&self) -> &[Piece] {
+        self.owned.as_ref().map_or(&[], |a| &a.pieces)
+    }
+
+    /// The source offset of the first byte.
+    pub fn base(&self) -> u32 {
+        self.base
     }
 
     /// The line with owned text (macro bodies keep their lines).
     pub fn into_owned(mut self, source: &[u8]) -> Line {
         if self.owned.is_none() {
-            self.owned = Some(self.text(source).to_vec());
+            self.owned = Some(Box::new(Assembly {
+                text: self.text(source).to_vec(),
+                pieces: Vec::new(),
+            }));
         }
         self
     }
 
     /// `text[a..b]` as a line of its own.
     fn slice(&self, source: &[u8], a: usize, b: usize) -> Line {
-        if self.owned.is_none() && self.pieces.is_empty() {
+        if self.owned.is_none() {
             let b = b.min(self.len()).max(a);
             return Line {
                 base: self.base + a as u32,
@@ -276,6 +282,18 @@ impl Line {
     /// Removes leading and trailing `isspace` (`cfg_trim_line`).
     pub fn trim(&mut self, source: &[u8]) {
         let text = self.text(source);
+        if self.owned.is_none() {
+            // A range of the source: only the range changes.
+            let lead = text.iter().take_while(|&&b| is_space(b)).count();
+            let trail = text[lead..]
+                .iter()
+                .rev()
+                .take_while(|&&b| is_space(b))
+                .count();
+            self.base += lead as u32;
+            self.len -= (lead + trail) as u32;
+            return;
+        }
         let lead = text.iter().take_while(|&&b| is_space(b)).count();
         let trail = text[lead..]
             .iter()
@@ -372,7 +390,15 @@ impl LineReader {
             self.line += 1;
             let at = self.pos;
             let rest = &bytes[at..];
-            let phys_len = memchr::memchr(b'\n', rest).map_or(rest.len(), |i| i + 1);
+            // One scan finds the line's end, unless a NUL comes first.
+            let (phys_len, nul) = match memchr::memchr2(b'\n', 0, rest) {
+                Some(i) if rest[i] == b'\n' => (i + 1, None),
+                Some(i) => (
+                    memchr::memchr(b'\n', &rest[i..]).map_or(rest.len(), |j| i + j + 1),
+                    Some(i),
+                ),
+                None => (rest.len(), None),
+            };
             let phys = &rest[..phys_len];
             self.pos = at + phys_len;
             if at > start && joined.is_none() {
@@ -382,7 +408,6 @@ impl LineReader {
                 joined = Some(j);
             }
             // strlen(): content ends at the first NUL; no continuation then.
-            let nul = memchr::memchr(0, phys);
             let mut keep = nul.unwrap_or(phys.len());
             let mut continued = false;
             // A lone line break after text ending in a backslash: httpd's check looks at the
@@ -440,17 +465,18 @@ impl LineReader {
             }
         }
         let mut line = match joined {
-            Some(j) => {
-                let base = j.pieces.first().map_or(start as u32, |p| p.from);
-                let contiguous = j.pieces.len() <= 1;
-                Line {
-                    len: j.text.len() as u32,
-                    owned: Some(j.text),
-                    pieces: if contiguous { Vec::new() } else { j.pieces },
-                    base,
-                    ..Line::default()
-                }
-            }
+            // Not one range of the source (a joined line that is, is only its range).
+            Some(j) if j.pieces.len() > 1 => Line {
+                len: j.text.len() as u32,
+                base: j.pieces[0].from,
+                owned: Some(Box::new(j)),
+                ..Line::default()
+            },
+            Some(j) => Line {
+                len: j.text.len() as u32,
+                base: j.pieces.first().map_or(start as u32, |p| p.from),
+                ..Line::default()
+            },
             None => Line {
                 base: single.0 as u32,
                 len: (single.1 - single.0) as u32,
@@ -460,10 +486,6 @@ impl LineReader {
         line.line = self.line;
         line.start = start as u32;
         line.end = self.pos as u32;
-        if line.pieces.is_empty() && line.owned.is_some() {
-            // One contiguous range after all: no need to own it.
-            line.owned = None;
-        }
         line.trim(bytes);
         Some(Ok(line))
     }
@@ -610,21 +632,25 @@ pub fn for_each_word(line: &[u8], mut pos: usize, mut f: impl FnMut(RawWord)) {
 /// `lookup`; an unknown name is left in place and reported through `undefined` unless it
 /// contains `:` (reserved for mod_rewrite's `${map:key}`). `$NAME`, a lone `$` and `$$` are
 /// literal; values are not expanded again. Returns the new line when something was replaced.
-pub fn resolve_env(
+pub fn resolve_env<'v>(
     line: &Line,
     source: &[u8],
-    mut lookup: impl FnMut(&[u8]) -> Option<Vec<u8>>,
+    mut lookup: impl FnMut(&[u8]) -> Option<&'v [u8]>,
     mut undefined: impl FnMut(&[u8], (u32, u32)),
 ) -> Option<Line> {
     let text = line.text(source);
-    let first = memchr::memmem::find(text, b"${")?;
+    let first = memchr::memchr(b'$', text)?;
     let mut out = Assembly::default();
     let mut changed = false;
     // Bytes before `copied` are in `out`.
     let mut copied = 0;
     let mut i = first;
-    while let Some(k) = memchr::memmem::find(&text[i..], b"${") {
+    while let Some(k) = memchr::memchr(b'$', &text[i..]) {
         let at = i + k;
+        if text.get(at + 1) != Some(&b'{') {
+            i = at + 1;
+            continue;
+        }
         let Some(close) = memchr::memchr(b'}', &text[at + 2..]) else {
             break;
         };
@@ -634,7 +660,7 @@ pub fn resolve_env(
         match lookup(name) {
             Some(value) => {
                 out.copy(line, source, copied, at);
-                out.collapsed(&value, range);
+                out.collapsed(value, range);
                 copied = e + 1;
                 changed = true;
             }
@@ -764,7 +790,7 @@ mod tests {
         let out = resolve_env(
             &line,
             src,
-            |n| (n == b"X").then(|| b"v w".to_vec()),
+            |n| (n == b"X").then_some(&b"v w"[..]),
             |n, _| undefined.push(n.to_vec()),
         )
         .unwrap();

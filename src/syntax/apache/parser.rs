@@ -86,7 +86,7 @@ fn parse_config_here(
         known_files: HashMap::new(),
         expanded_lines: 0,
         depth: 0,
-        places: HashMap::new(),
+        places: Vec::new(),
         current_place: None,
         open_sections: Vec::new(),
     };
@@ -127,7 +127,11 @@ fn add_module(modules: &mut Vec<String>, m: &str) {
 /// Where lines come from: a file, or the text of a `Use` pushed on top of it (mod_macro's
 /// `make_array_config`), which returns to the file when it runs out.
 enum Source {
-    File { reader: LineReader },
+    File {
+        bytes: Arc<Vec<u8>>,
+        reader: LineReader,
+    },
+    /// Macro text: lines that own their bytes.
     Macro { lines: Vec<Line>, next: usize },
 }
 
@@ -135,19 +139,15 @@ struct Frame {
     /// httpd's `cfp->name`: the path, or the macro pseudo file name.
     name: Arc<str>,
     file: FileId,
-    /// The bytes of `file`.
-    bytes: Arc<Vec<u8>>,
     expansion: Option<usize>,
     source: Source,
 }
 
-/// A line read, with where it came from.
+/// A line read, with where it came from. Its text is read with `line.text(src)`, `src` being
+/// the bytes of the file being read (`read_file`'s): a line from a file frame is a range of
+/// them, and a line from macro text owns its bytes.
 struct Read {
     line: Line,
-    /// The bytes of `file` (a line usually is a range of them).
-    source: Arc<Vec<u8>>,
-    /// The name of the "file" it was read from, as httpd names it.
-    name: Arc<str>,
     file: FileId,
     expansion: Option<usize>,
 }
@@ -178,50 +178,73 @@ struct Builder<'a> {
     expanded_lines: usize,
     /// Nesting of sections, conditionals and expansions, against runaway recursion.
     depth: usize,
-    /// httpd's file name and line for each line read, by span, to say where httpd would report
-    /// an error.
-    places: HashMap<Span, Place>,
-    /// The line being processed and where httpd would name it.
-    current_place: Option<(Span, Place)>,
+    /// httpd's file name and line for each opener (section, conditional, include, `Use`)
+    /// still open or that failed, to say where httpd would report an error about it.
+    places: Vec<(Span, Place)>,
+    /// The line being processed: its span, httpd's line number and its `seq` (httpd's name
+    /// for its file is the current frame's).
+    current_place: Option<(Span, u32, u32)>,
     /// Canonical names of the sections open around the current line, across files and
     /// conditional bodies (the parents httpd's walk will see).
-    open_sections: Vec<Vec<u8>>,
+    open_sections: Vec<Bytes>,
 }
 
 /// An open section in the current build scope.
 struct Open {
     dir: Directive,
-    items: Vec<Item>,
+    /// Where its items begin in the scope's list.
+    start: usize,
     /// The name httpd compares the closing tag with (`<VirtualHost`).
-    canonical: Vec<u8>,
+    canonical: Bytes,
 }
 
 /// One build scope: a file, or the body of a taken conditional; each has its own stack.
+/// The items of the scope and of its open sections share one list, each open section's from
+/// its `start` on, so a section's items are moved once, into a list of their exact size, when
+/// it closes.
 #[derive(Default)]
 struct Scope {
-    root: Vec<Item>,
+    items: Vec<Item>,
     stack: Vec<Open>,
 }
 
 impl Scope {
     fn push(&mut self, item: Item) {
-        match self.stack.last_mut() {
-            Some(o) => o.items.push(item),
-            None => self.root.push(item),
+        self.items.push(item);
+    }
+
+    /// Opens a section: the items that follow are its own.
+    fn open(&mut self, dir: Directive, canonical: Bytes) {
+        let start = self.items.len();
+        self.stack.push(Open {
+            dir,
+            start,
+            canonical,
+        });
+    }
+
+    /// Closes the innermost open section, `close` being its closing line.
+    fn close(&mut self, close: Option<Span>) {
+        let Some(open) = self.stack.pop() else {
+            return;
+        };
+        let items: Box<[Item]> = self.items.drain(open.start..).collect();
+        let mut d = open.dir;
+        if let Some(c) = close {
+            if d.span.file == c.file && c.end >= d.span.start {
+                d.span = d.span.to(c);
+            }
         }
+        d.body = Body::Section(Box::new(Section { items, close }));
+        self.push(Item::active(d));
     }
 
     /// Closes whatever is still open (keeping the partial tree) and returns the items.
     fn finish(mut self) -> Box<[Item]> {
-        while let Some(open) = self.stack.pop() {
-            let mut d = open.dir;
-            d.body = Body::Section(Box::new(Section {
-                items: tight(open.items),
-                close: None,
-            }));
-            self.push(Item::active(d));
+        while !self.stack.is_empty() {
+            self.close(None);
         }
-        tight(self.root)
+        self.items.into_boxed_slice()
     }
 }
 
@@ -248,14 +271,37 @@ impl<'a> Builder<'a> {
 
     /// Records an error, with where httpd would report it.
     fn record(&mut self, err: InputError) {
+        let place = self.place_of(&err);
+        self.record_at(err, place);
+    }
+
+    fn record_at(&mut self, err: InputError, place: Place) {
+        self.config.errors.push(err);
+        self.config.error_places.push(place);
+    }
+
+    /// Where httpd would report `err`: for an opener still open (or that failed), what was
+    /// noted when it was read; for the current line, its frame's name (so this is asked before
+    /// the frames change); else the file and line of the span.
+    fn place_of(&self, err: &InputError) -> Place {
         let place = match &err.site {
-            crate::diagnostic::ErrorSite::Span(s) => match &self.current_place {
-                Some((span, p)) if span == s => Some(p.clone()),
-                _ => self.places.get(s).cloned(),
-            },
+            crate::diagnostic::ErrorSite::Span(s) => {
+                match self.places.iter().rev().find(|(span, _)| span == s) {
+                    Some((_, p)) => Some(p.clone()),
+                    None => match (self.current_place, self.frames.last()) {
+                        (Some((span, line, seq)), Some(frame)) if span == *s => Some(Place {
+                            file: frame.name.clone(),
+                            line,
+                            seq,
+                            walk: false,
+                        }),
+                        _ => None,
+                    },
+                }
+            }
             _ => None,
         };
-        let place = place.unwrap_or_else(|| match &err.site {
+        place.unwrap_or_else(|| match &err.site {
             crate::diagnostic::ErrorSite::Span(s) => Place {
                 file: self.sources.path(s.file).display().to_string().into(),
                 line: self.sources.location(*s).end_line as u32,
@@ -274,9 +320,31 @@ impl<'a> Builder<'a> {
                 seq: 0,
                 walk: false,
             },
-        });
-        self.config.errors.push(err);
-        self.config.error_places.push(place);
+        })
+    }
+
+    /// Notes where httpd would report an error about the opener at `span`, until it is done.
+    fn note_opener(&mut self, span: Span, line: u32, seq: u32) {
+        let file = self
+            .frames
+            .last()
+            .map_or_else(|| Arc::from(""), |f| f.name.clone());
+        self.places.push((
+            span,
+            Place {
+                file,
+                line,
+                seq,
+                walk: false,
+            },
+        ));
+    }
+
+    /// The opener at `span` is done.
+    fn forget_opener(&mut self, span: Span) {
+        if let Some(i) = self.places.iter().rposition(|(s, _)| *s == span) {
+            self.places.remove(i);
+        }
     }
 
     fn next_seq(&mut self) -> u32 {
@@ -314,13 +382,11 @@ impl<'a> Builder<'a> {
                 return Ok(None);
             };
             match &mut top.source {
-                Source::File { reader } => {
-                    return match reader.next_line(&top.bytes) {
+                Source::File { bytes, reader } => {
+                    return match reader.next_line(bytes) {
                         None => Ok(None),
                         Some(Ok(line)) => Ok(Some(Read {
                             line,
-                            source: top.bytes.clone(),
-                            name: top.name.clone(),
                             file: top.file,
                             expansion: top.expansion,
                         })),
@@ -341,8 +407,6 @@ impl<'a> Builder<'a> {
                         line.trim(&[]);
                         return Ok(Some(Read {
                             line,
-                            source: top.bytes.clone(),
-                            name: top.name.clone(),
                             file: top.file,
                             expansion: top.expansion,
                         }));
@@ -368,7 +432,7 @@ impl<'a> Builder<'a> {
 
     /// Where the tree finds the text of a directive read from `r`: again in the file, or (for a
     /// line that is not the file's bytes) kept in `config.lines`.
-    fn keep_text(&mut self, r: &Read) -> Option<u32> {
+    fn keep_text(&mut self, r: &Read, src: &[u8]) -> Option<u32> {
         if !r.line.rewritten && r.expansion.is_none() || self.config.lines.len() >= MAX_STORED_LINES
         {
             return None;
@@ -376,7 +440,7 @@ impl<'a> Builder<'a> {
         let index = self.config.lines.len() as u32;
         self.config
             .lines
-            .push(StoredLine::new(r.line.clone(), &r.source, r.expansion));
+            .push(StoredLine::new(&r.line, src, r.expansion));
         Some(index)
     }
 
@@ -408,14 +472,14 @@ impl<'a> Builder<'a> {
         self.frames.push(Frame {
             name: self.sources.path(file).display().to_string().into(),
             file,
-            bytes,
             expansion: None,
             source: Source::File {
+                bytes: bytes.clone(),
                 reader: LineReader::new(),
             },
         });
         let mut scope = Scope::default();
-        let result = self.build(&mut scope, None);
+        let result = self.build(&mut scope, None, &bytes);
         let result = match result {
             Ok(_) if !scope.stack.is_empty() => {
                 // httpd lists "FILE:LINE: <X> was not closed." for each, innermost first,
@@ -433,34 +497,39 @@ impl<'a> Builder<'a> {
             Ok(_) => Ok(()),
             Err(e) => Err(e),
         };
+        // Where httpd reports it depends on the frames as they are now.
+        let failure = result.err().map(|e| {
+            let place = self.place_of(&e);
+            (e, place)
+        });
         self.frames = saved;
         self.depth = saved_depth;
         let items = scope.finish();
         let entry = &mut self.config.files[index];
         entry.items = items;
-        if let Err(mut err) = result {
+        if let Some((mut err, place)) = failure {
             if let Some(site) = site {
                 err = err.with_related(Label::new(site, "included from here"));
             }
             entry.error = Some(err.clone());
-            self.record(err);
+            self.record_at(err, place);
         }
         index
     }
 
     /// Reads lines into `scope` until the end of the cursor, or (for a taken conditional) the
     /// line `</Name>` when no section of the scope is open.
-    fn build(&mut self, scope: &mut Scope, bracket: Option<&[u8]>) -> Res<End> {
+    fn build(&mut self, scope: &mut Scope, bracket: Option<&[u8]>, src: &[u8]) -> Res<End> {
         let outer = self.open_sections.len();
-        let end = self.build_lines(scope, bracket);
+        let end = self.build_lines(scope, bracket, src);
         self.open_sections.truncate(outer);
         end
     }
 
-    fn build_lines(&mut self, scope: &mut Scope, bracket: Option<&[u8]>) -> Res<End> {
+    fn build_lines(&mut self, scope: &mut Scope, bracket: Option<&[u8]>, src: &[u8]) -> Res<End> {
         while let Some(r) = self.next_line()? {
             if let Some(br) = bracket {
-                let t = r.line.text(&r.source);
+                let t = r.line.text(src);
                 if scope.stack.is_empty()
                     && t.len() == br.len() + 2
                     && t.starts_with(b"</")
@@ -469,14 +538,14 @@ impl<'a> Builder<'a> {
                     return Ok(End::Closed(self.line_span(&r)));
                 }
             }
-            self.line(scope, r)?;
+            self.line(scope, r, src)?;
         }
         Ok(End::Eof)
     }
 
     /// `ap_build_config_sub`: one logical line.
-    fn line(&mut self, scope: &mut Scope, r: Read) -> Res<()> {
-        if r.line.is_comment_or_blank(&r.source) {
+    fn line(&mut self, scope: &mut Scope, r: Read, src: &[u8]) -> Res<()> {
+        if r.line.is_comment_or_blank(src) {
             if !r.line.is_empty() {
                 let span = self.line_span(&r);
                 scope.push(Item::comment(span));
@@ -490,12 +559,13 @@ impl<'a> Builder<'a> {
             let env = &self.env;
             resolve_env(
                 &r.line,
-                &r.source,
+                src,
                 |name| {
-                    vars.get(name).cloned().or_else(|| {
+                    vars.get(name).map(Vec::as_slice).or_else(|| {
                         std::str::from_utf8(name)
                             .ok()
-                            .and_then(|n| env.get(n).cloned())
+                            .and_then(|n| env.get(n))
+                            .map(Vec::as_slice)
                     })
                 },
                 |name, range| undefined.push((name.to_vec(), range)),
@@ -512,13 +582,13 @@ impl<'a> Builder<'a> {
             Some(line) => Read { line, ..r },
             None => r,
         };
-        let text = r.line.text(&r.source);
+        let text = r.line.text(src);
         let shape = Shape::of(text);
-        if shape.name.value.is_empty() && !shape.popped && shape.name.quote.is_none() {
+        if shape.name.is_empty() && !shape.popped && shape.quote.is_none() {
             return Ok(());
         }
         let args_at = shape.args_at;
-        let name = shape.name.value;
+        let name = &*shape.name;
         let raw_args: &[u8] = if shape.synthesized {
             b">"
         } else {
@@ -526,12 +596,6 @@ impl<'a> Builder<'a> {
         };
         let line_span = self.line_span(&r);
         let seq = self.next_seq();
-        let place = Place {
-            file: r.name.clone(),
-            line: r.line.line,
-            seq,
-            walk: false,
-        };
         // Lower-cased for the lookup of read-time directives (all shorter than 24 bytes).
         let mut lower_buf = [0u8; 24];
         let lower: &[u8] = if name.len() <= lower_buf.len() {
@@ -547,10 +611,10 @@ impl<'a> Builder<'a> {
         let opener =
             lower.first() == Some(&b'<') || lower.starts_with(b"include") || lower == b"use";
         if opener {
-            self.places.insert(line_span, place.clone());
+            self.note_opener(line_span, r.line.line, seq);
         }
-        self.current_place = Some((line_span, place));
-        let text_index = self.keep_text(&r);
+        self.current_place = Some((line_span, r.line.line, seq));
+        let text_index = self.keep_text(&r, src);
         let d = Directive::new(line_span, r.line.line, seq, text_index);
         let is_section = name.first() == Some(&b'<');
 
@@ -563,7 +627,7 @@ impl<'a> Builder<'a> {
             | b"use"
             | b"undefmacro"
             | b"macroignoreemptyargs"
-            | b"macroignorebadnesting" => self.has_module("macro_module"),
+            | b"macroignorebadnesting" => self.has_module(b"macro_module"),
             _ => false,
         };
         if read_time {
@@ -581,12 +645,12 @@ impl<'a> Builder<'a> {
                 | b"undefmacro"
                 | b"macroignoreemptyargs"
                 | b"macroignorebadnesting" => {
-                    self.macro_directive(scope, &r, d, args_at, raw_args, lower)
+                    self.macro_directive(scope, &r, src, d, args_at, raw_args, lower)
                 }
-                _ => self.conditional(scope, d, &name, raw_args, lower),
+                _ => self.conditional(scope, src, d, &name, raw_args, lower),
             };
             if result.is_ok() && opener {
-                self.places.remove(&line_span);
+                self.forget_opener(line_span);
             }
             return result;
         }
@@ -638,11 +702,7 @@ impl<'a> Builder<'a> {
             }
             self.check_context(&canonical, line_span);
             self.open_sections.push(canonical.clone());
-            scope.stack.push(Open {
-                dir: d,
-                items: Vec::new(),
-                canonical,
-            });
+            scope.open(d, canonical);
             return Ok(());
         }
         if is_section {
@@ -675,18 +735,10 @@ impl<'a> Builder<'a> {
                 )
                 .with_related(Label::new(open.dir.span, "section opened here")));
             }
-            let open = scope.stack.pop().expect("checked");
+            let opened_at = open.dir.span;
             self.open_sections.pop();
-            self.places.remove(&open.dir.span);
-            let mut sd = open.dir;
-            if sd.span.file == line_span.file && line_span.end >= sd.span.start {
-                sd.span = sd.span.to(line_span);
-            }
-            sd.body = Body::Section(Box::new(Section {
-                items: tight(open.items),
-                close: Some(line_span),
-            }));
-            scope.push(Item::active(sd));
+            self.forget_opener(opened_at);
+            scope.close(Some(line_span));
             return Ok(());
         }
         // A `#` word among the arguments is no comment (checked only when the line has one).
@@ -752,14 +804,17 @@ impl<'a> Builder<'a> {
                 .cloned()
         };
         // invoke_cmd: "not allowed in <Parent> context", or "here" at the top level.
-        let not_allowed = |parent: Option<&Vec<u8>>| match parent {
+        let not_allowed = |parent: Option<&Bytes>| match parent {
             Some(p) => format!("{} not allowed in {}> context", lossy(canonical), lossy(p)),
             None => format!("{} not allowed here", lossy(canonical)),
         };
         let message = if RSRC_ONLY.contains(&canonical) && in_dir {
             Some(not_allowed(self.open_sections.last()))
         } else if canonical == b"<VirtualHost"
-            && self.open_sections.iter().any(|o| o == b"<VirtualHost")
+            && self
+                .open_sections
+                .iter()
+                .any(|o| o.as_slice() == b"<VirtualHost")
         {
             Some("<VirtualHost> cannot occur within <VirtualHost> section".to_string())
         } else if matches!(canonical, b"<Limit" | b"<LimitExcept") && !in_dir {
@@ -787,8 +842,8 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn has_module(&self, m: &str) -> bool {
-        self.modules.iter().any(|x| x == m)
+    fn has_module(&self, m: &[u8]) -> bool {
+        self.modules.iter().any(|x| x.as_bytes() == m)
     }
 
     // ---------------------------------------------------------------- read-time directives
@@ -847,7 +902,7 @@ impl<'a> Builder<'a> {
                 if self.static_modules.contains(&m) {
                     return err(&format!("module {m} is built-in and can't be loaded"));
                 }
-                if self.has_module(&m) {
+                if self.has_module(m.as_bytes()) {
                     let span = d.span;
                     self.warn(
                         WarningKind::ModuleAlreadyLoaded,
@@ -867,20 +922,21 @@ impl<'a> Builder<'a> {
     fn conditional(
         &mut self,
         scope: &mut Scope,
+        src: &[u8],
         mut d: Directive,
         name: &[u8],
         raw: &[u8],
         lower: &[u8],
     ) -> Res<()> {
         let canonical = cond::canonical_section(name);
-        let cname = lossy(&canonical);
+        let cname = || lossy(&canonical);
         let (taken, negated, test) = if lower == b"<ifversion" {
             // TAKE123 over the raw arguments (the '>' is part of the last word).
             let ws = words(raw, 0);
             if ws.is_empty() || ws.len() > 3 {
                 return Err(InputError::at(
                     d.span,
-                    format!("{cname} takes one, two or three arguments, a comparison operator, a version (and a delimiter)"),
+                    format!("{} takes one, two or three arguments, a comparison operator, a version (and a delimiter)", cname()),
                 ));
             }
             let values: Vec<Vec<u8>> = ws.iter().map(|w| w.value.to_vec()).collect();
@@ -893,7 +949,7 @@ impl<'a> Builder<'a> {
             let Some(gt) = memchr::memrchr(b'>', raw) else {
                 return Err(InputError::at(
                     d.span,
-                    format!("{cname}> directive missing closing '>'"),
+                    format!("{}> directive missing closing '>'", cname()),
                 ));
             };
             let mut arg = &raw[..gt];
@@ -905,18 +961,20 @@ impl<'a> Builder<'a> {
             if w.value.is_empty() {
                 return Err(InputError::at(
                     d.span,
-                    format!("{cname}> directive requires additional arguments"),
+                    format!("{}> directive requires additional arguments", cname()),
                 ));
             }
             let result = match lower {
-                b"<ifmodule" => self.has_module(&lossy(&w.value)),
+                b"<ifmodule" => self.has_module(&w.value),
                 b"<ifdefine" => self.defines.contains(&lossy(&w.value)),
                 b"<iffile" => include::server_root_relative(&self.server_root, &w.value).exists(),
-                b"<ifdirective" => cond::directive_exists(&w.value, |m| self.has_module(m)),
+                b"<ifdirective" => {
+                    cond::directive_exists(&w.value, |m| self.has_module(m.as_bytes()))
+                }
                 _ => {
                     let mut s = b"<".to_vec();
                     s.extend_from_slice(&w.value);
-                    cond::directive_exists(&s, |m| self.has_module(m))
+                    cond::directive_exists(&s, |m| self.has_module(m.as_bytes()))
                 }
             };
             (result != not, not, w.value.to_vec())
@@ -928,12 +986,12 @@ impl<'a> Builder<'a> {
             ));
         }
         self.depth += 1;
-        let mut bracket = canonical[1..].to_vec();
+        let mut bracket = Bytes::from_slice(&canonical[1..]);
         bracket.push(b'>');
         let opener = d.span;
         let result = if taken {
             let mut inner = Scope::default();
-            let end = self.build(&mut inner, Some(&bracket));
+            let end = self.build(&mut inner, Some(&bracket), src);
             let items = inner.finish();
             (
                 items,
@@ -944,7 +1002,7 @@ impl<'a> Builder<'a> {
             )
         } else {
             let mut items = Vec::new();
-            let end = self.soak(&canonical, &mut items, opener);
+            let end = self.soak(&canonical, &mut items, opener, src);
             (tight(items), end.map(Some))
         };
         self.depth -= 1;
@@ -969,9 +1027,15 @@ impl<'a> Builder<'a> {
 
     /// `ap_soak_end_container`: skips to the matching `</Name>`, looking only at first words;
     /// the skipped lines are kept as inactive items.
-    fn soak(&mut self, directive: &[u8], items: &mut Vec<Item>, opener: Span) -> Res<Span> {
+    fn soak(
+        &mut self,
+        directive: &[u8],
+        items: &mut Vec<Item>,
+        opener: Span,
+        src: &[u8],
+    ) -> Res<Span> {
         while let Some(r) = self.next_line()? {
-            let text = r.line.text(&r.source);
+            let text = r.line.text(src);
             let (w, at) = getword_conf(text, 0);
             let mut cmd = w.value.clone();
             if cmd.first() == Some(&b'<') {
@@ -1004,10 +1068,10 @@ impl<'a> Builder<'a> {
                         format!("sections nested deeper than {MAX_DEPTH} levels"),
                     ));
                 }
-                let (mut d, test) = self.inactive_directive(&r);
+                let (mut d, test) = self.inactive_directive(&r, src);
                 let mut inner = Vec::new();
                 self.depth += 1;
-                let res = self.soak(&cmd, &mut inner, opener);
+                let res = self.soak(&cmd, &mut inner, opener, src);
                 self.depth -= 1;
                 let close = res.as_ref().ok().copied();
                 if let Some(c) = close {
@@ -1044,13 +1108,13 @@ impl<'a> Builder<'a> {
                 res?;
                 continue;
             }
-            if r.line.is_comment_or_blank(&r.source) {
+            if r.line.is_comment_or_blank(src) {
                 if !r.line.is_empty() {
                     items.push(Item::comment(self.line_span(&r)));
                 }
                 continue;
             }
-            let (d, _) = self.inactive_directive(&r);
+            let (d, _) = self.inactive_directive(&r, src);
             items.push(Item::inactive(d));
         }
         Err(InputError::at(
@@ -1064,12 +1128,12 @@ impl<'a> Builder<'a> {
 
     /// A line of a branch not taken, as written (no `${VAR}`), and its first argument (what
     /// a conditional there would have tested).
-    fn inactive_directive(&mut self, r: &Read) -> (Directive, Vec<u8>) {
-        let text = r.line.text(&r.source);
+    fn inactive_directive(&mut self, r: &Read, src: &[u8]) -> (Directive, Vec<u8>) {
+        let text = r.line.text(src);
         let shape = Shape::of(text);
         let (first, _) = getword_conf(&text[..shape.args_end], shape.args_at);
         let seq = self.next_seq();
-        let text_index = self.keep_text(r);
+        let text_index = self.keep_text(r, src);
         (
             Directive::new(self.line_span(r), r.line.line, seq, text_index),
             first.value.to_vec(),
@@ -1180,13 +1244,14 @@ impl<'a> Builder<'a> {
         &mut self,
         scope: &mut Scope,
         r: &Read,
+        src: &[u8],
         d: Directive,
         args_at: usize,
         raw: &[u8],
         lower: &[u8],
     ) -> Res<()> {
         match lower {
-            b"<macro" => self.define_macro(scope, r, d, args_at, raw),
+            b"<macro" => self.define_macro(scope, r, src, d, args_at, raw),
             b"use" => self.use_macro(scope, d, raw),
             b"macroignoreemptyargs" | b"macroignorebadnesting" => {
                 if lower == b"macroignoreemptyargs" {
@@ -1226,6 +1291,7 @@ impl<'a> Builder<'a> {
         &mut self,
         scope: &mut Scope,
         r: &Read,
+        src: &[u8],
         mut d: Directive,
         args_at: usize,
         raw: &[u8],
@@ -1327,7 +1393,7 @@ impl<'a> Builder<'a> {
         let start_line = self.cursor().1;
         let mut close = None;
         while let Some(br) = self.next_line()? {
-            let text = br.line.text(&br.source);
+            let text = br.line.text(src);
             if text.first() == Some(&b'#') {
                 continue;
             }
@@ -1381,7 +1447,7 @@ impl<'a> Builder<'a> {
                 macro_nesting += 1;
             }
             // Kept owned: the text is substituted at each `Use`.
-            let mut line = br.line.into_owned(&br.source);
+            let mut line = br.line.into_owned(src);
             line.rewritten = true;
             lines.push(line);
         }
@@ -1501,7 +1567,6 @@ impl<'a> Builder<'a> {
             lines.push(l);
         }
         let def_file = m.defined_at.file;
-        let def_bytes = self.sources.file(def_file).bytes.clone();
         let defined_at = m.defined_at;
         let location = m.location.clone();
         for w in warnings {
@@ -1537,7 +1602,6 @@ impl<'a> Builder<'a> {
         self.frames.push(Frame {
             name: where_.into(),
             file: def_file,
-            bytes: def_bytes,
             expansion: Some(index),
             source: Source::Macro { lines, next: 0 },
         });
