@@ -600,7 +600,7 @@ impl<'a> Builder<'a> {
         let mut lower_buf = [0u8; 24];
         let lower: &[u8] = if name.len() <= lower_buf.len() {
             let l = &mut lower_buf[..name.len()];
-            l.copy_from_slice(&name);
+            l.copy_from_slice(name);
             l.make_ascii_lowercase();
             l
         } else {
@@ -647,7 +647,7 @@ impl<'a> Builder<'a> {
                 | b"macroignorebadnesting" => {
                     self.macro_directive(scope, &r, src, d, args_at, raw_args, lower)
                 }
-                _ => self.conditional(scope, src, d, &name, raw_args, lower),
+                _ => self.conditional(scope, src, d, name, raw_args, lower),
             };
             if result.is_ok() && opener {
                 self.forget_opener(line_span);
@@ -663,7 +663,7 @@ impl<'a> Builder<'a> {
                     format!("sections nested deeper than {MAX_DEPTH} levels"),
                 ));
             }
-            let canonical = cond::canonical_section(&name);
+            let canonical = cond::canonical_section(name);
             if shape.synthesized || shape.args_end < text.len() {
                 // httpd gives an argument-less "<Name>" the arguments ">".
                 let gt = if shape.synthesized {
@@ -712,7 +712,7 @@ impl<'a> Builder<'a> {
                     line_span,
                     format!(
                         "{} without matching <{} section",
-                        lossy(&name),
+                        lossy(name),
                         lossy(&name[2..])
                     ),
                 ));
@@ -720,7 +720,7 @@ impl<'a> Builder<'a> {
             if name.last() != Some(&b'>') {
                 return Err(InputError::at(
                     line_span,
-                    format!("{}> directive missing closing '>'", lossy(&name)),
+                    format!("{}> directive missing closing '>'", lossy(name)),
                 ));
             }
             let inner = &name[2..name.len() - 1];
@@ -730,7 +730,7 @@ impl<'a> Builder<'a> {
                     format!(
                         "Expected </{}> but saw {}",
                         lossy(&open.canonical[1..]),
-                        lossy(&name)
+                        lossy(name)
                     ),
                 )
                 .with_related(Label::new(open.dir.span, "section opened here")));
@@ -754,7 +754,7 @@ impl<'a> Builder<'a> {
                 let msg = format!(
                     "'{}' after the arguments of {} is not a comment: httpd reads it and what follows as more arguments",
                     lossy(&w.value),
-                    lossy(&name)
+                    lossy(name)
                 );
                 self.warn(WarningKind::TrailingComment, span, msg);
             }
