@@ -104,6 +104,7 @@ fn parse_config_here(
         .map(|d| (d.clone(), b.vars.get(d.as_bytes()).cloned()))
         .collect();
     config.server_root = b.server_root;
+    config.lines.shrink_to_fit();
     config
 }
 
@@ -608,8 +609,9 @@ impl<'a> Builder<'a> {
         };
         // Openers are remembered until they are done (an error can name them later: "was not
         // closed"); any other line only while it is the current one.
-        let opener =
-            lower.first() == Some(&b'<') || lower.starts_with(b"include") || lower == b"use";
+        let opener = (lower.first() == Some(&b'<') && lower.get(1) != Some(&b'/'))
+            || lower.starts_with(b"include")
+            || lower == b"use";
         if opener {
             self.note_opener(line_span, r.line.line, seq);
         }
@@ -645,7 +647,7 @@ impl<'a> Builder<'a> {
                 | b"undefmacro"
                 | b"macroignoreemptyargs"
                 | b"macroignorebadnesting" => {
-                    self.macro_directive(scope, &r, src, d, args_at, raw_args, lower)
+                    self.macro_directive(scope, &r, src, d, raw_args, lower)
                 }
                 _ => self.conditional(scope, src, d, name, raw_args, lower),
             };
@@ -1246,12 +1248,11 @@ impl<'a> Builder<'a> {
         r: &Read,
         src: &[u8],
         d: Directive,
-        args_at: usize,
         raw: &[u8],
         lower: &[u8],
     ) -> Res<()> {
         match lower {
-            b"<macro" => self.define_macro(scope, r, src, d, args_at, raw),
+            b"<macro" => self.define_macro(scope, r, src, d, raw),
             b"use" => self.use_macro(scope, d, raw),
             b"macroignoreemptyargs" | b"macroignorebadnesting" => {
                 if lower == b"macroignoreemptyargs" {
@@ -1293,7 +1294,6 @@ impl<'a> Builder<'a> {
         r: &Read,
         src: &[u8],
         mut d: Directive,
-        args_at: usize,
         raw: &[u8],
     ) -> Res<()> {
         self.macros_used = true;
@@ -1313,6 +1313,9 @@ impl<'a> Builder<'a> {
         let after = &raw[endp + 1..];
         if let Some(p) = after.iter().position(|&b| b != b' ' && b != b'\t') {
             if after[p] != b'#' && !after[..p].contains(&b'#') {
+                // The arguments are the end of the line (not the `>` given to a bare
+                // `<Macro>`: that has no name, an error above).
+                let args_at = r.line.len() - raw.len();
                 let s = self.span(r, args_at + endp + 1, r.line.len());
                 self.warn(
                     WarningKind::Macro,
