@@ -27,8 +27,14 @@ fn main() -> ExitCode {
         }
     };
     let env = Env::current();
+    // A terminal sees each line as it is written; a pipe or file gets large writes (a report
+    // of thousands of findings is otherwise a system call per line).
     let stdout = io::stdout();
-    let mut out = stdout.lock();
+    let mut out: Box<dyn Write> = if stdout.is_terminal() {
+        Box::new(stdout.lock())
+    } else {
+        Box::new(io::BufWriter::with_capacity(64 * 1024, stdout.lock()))
+    };
     let mut err = io::stderr();
     let result = match cli.command {
         Command::Check(args) => commands::check(&args, rules::registry(), &env, &mut out, &mut err),
@@ -43,6 +49,7 @@ fn main() -> ExitCode {
         Command::Completions(args) => commands::completions(args.shell, &mut out),
         Command::Man(args) => commands::man(args.subcommand.as_deref(), &mut out, &mut err),
     };
+    let result = result.and_then(|code| out.flush().map(|()| code));
     match result {
         Ok(code) => ExitCode::from(code),
         // A closed pipe (`deploy-audit … | head`) is the reader's choice, not a failure.
@@ -104,7 +111,7 @@ fn run_parse(args: ParseArgs) -> io::Result<u8> {
     };
     {
         let stdout = io::stdout();
-        let mut out = stdout.lock();
+        let mut out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
         serde_json::to_writer(&mut out, &doc)?;
         writeln!(out)?;
         out.flush()?;

@@ -237,6 +237,33 @@ fn srv006_without_proxy_preserve_host_the_app_sees_the_backend_name() {
 }
 
 #[test]
+fn srv008_with_the_app_down_only_error_document_shows_the_sites_own_page() {
+    // The app is down: nothing listens where the site proxies to.
+    let dead = common::live::free_port();
+    let site = |pages: &str| {
+        format!(
+            "{CATCH_ALL}<VirtualHost *:{{P1}}>\n    ServerName app.test\n    ProxyPreserveHost On\n\
+             {pages}    Alias /maintenance.html {{DIR}}/pages/maintenance.html\n    \
+             <Directory {{DIR}}/pages>\n        Require all granted\n    </Directory>\n    \
+             ProxyPass / http://127.0.0.1:{dead}/\n</VirtualHost>\n"
+        )
+    };
+    // The hint SRV008 gives for httpd, as written there.
+    let pages =
+        "    ErrorDocument 502 /maintenance.html\n    ErrorDocument 503 /maintenance.html\n    \
+                 ErrorDocument 504 /maintenance.html\n    ProxyPass /maintenance.html !\n";
+    let files = [("pages/maintenance.html", "BACK SOON", false)];
+    let bad = run_with(&site(""), None, "app.test", "/", "", MODULES, &files);
+    let good = run_with(&site(pages), None, "app.test", "/", "", MODULES, &files);
+    assert!(
+        good.response.raw.starts_with("HTTP/1.1 503"),
+        "the page keeps the status: {:?}",
+        good.response
+    );
+    prove("SRV008", bad, good, |r| !r.raw.contains("BACK SOON"));
+}
+
+#[test]
 fn xdj005_httpd_passes_the_clients_x_forwarded_proto_on() {
     let settings = "DEBUG: false\nALLOWED_HOSTS: [app.test]\nSECURE_PROXY_SSL_HEADER: [HTTP_X_FORWARDED_PROTO, https]\n";
     let bad = run(

@@ -36,3 +36,52 @@ fn location_regexes_are_compiled_once_per_pattern_and_flag() {
         "look-behind is not supported: None"
     );
 }
+
+/// SRV008's hint told httpd users to add nginx's `error_page`. Each server gets its own words.
+#[test]
+fn srv008_hint_for_httpd_is_in_httpd_words() {
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/rules/SRV008/bad-apache");
+    let out = Command::cargo_bin("deploy-audit")
+        .unwrap()
+        .args(["check", "--select", "SRV008", "--format", "json"])
+        .arg(&fixture)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let help = report["findings"][0]["help"].as_str().unwrap();
+    assert!(help.contains("ErrorDocument"), "{help}");
+    assert!(!help.contains("error_page"), "{help}");
+}
+
+/// The Apache reader noted every closing tag as an opener still waiting for an error and never
+/// forgot it: the list grew with the file and each section's close searched all of it
+/// (quadratic). A config of many sections is now read in time proportional to its size; this
+/// guards the behaviour the list serves — an unclosed section is reported on its own line.
+#[test]
+fn apache_unclosed_section_after_many_closed_ones_is_reported_at_its_line() {
+    use deploy_audit::source::SourceMap;
+    use deploy_audit::syntax::apache;
+    let mut text = String::new();
+    for i in 0..2000 {
+        text.push_str(&format!(
+            "<Directory /srv/{i}>\n    Require all granted\n</Directory>\n"
+        ));
+    }
+    text.push_str("<Location /open>\n");
+    let mut sources = SourceMap::new();
+    let id = sources.add("httpd.conf", text.into_bytes());
+    let config = apache::parse_file(
+        &mut sources,
+        id,
+        &apache::Options {
+            read_envvars: false,
+            ..apache::Options::default()
+        },
+    );
+    assert_eq!(config.errors.len(), 1, "{:?}", config.errors);
+    assert!(config.errors[0]
+        .message
+        .contains("<Location> was not closed."));
+    assert_eq!(config.error_places[0].line, 6001);
+}

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::diagnostic::{Finding, Label};
 use crate::model::server::{Action, Route};
-use crate::rules::{Context, FindingExt};
+use crate::rules::{for_server, Context, FindingExt};
 
 use super::host_label;
 
@@ -27,6 +27,15 @@ declare_rule! {
     /// ```nginx
     /// error_page 502 503 504 /maintenance.html;
     /// location = /maintenance.html { root /srv/app/errors; internal; }
+    /// ```
+    /// With httpd, the page must not itself be proxied to the app that is down:
+    /// ```apache
+    /// ErrorDocument 502 /maintenance.html
+    /// ErrorDocument 503 /maintenance.html
+    /// ErrorDocument 504 /maintenance.html
+    /// Alias /maintenance.html /srv/app/errors/maintenance.html
+    /// ProxyPass /maintenance.html !
+    /// ProxyPass / http://127.0.0.1:8000/
     /// ```
     pub static META = RuleMeta {
         id: "SRV008",
@@ -75,7 +84,11 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         host_label(host)
                     ),
                 )
-                .help("add `error_page 502 503 504 /maintenance.html;` with an `internal` location serving it"),
+                .help(for_server(
+                    server.kind,
+                    "add `error_page 502 503 504 /maintenance.html;` with an `internal` location serving it",
+                    "add `ErrorDocument 502 /maintenance.html` (and 503, 504) with `ProxyPass /maintenance.html !` before the app's ProxyPass, so that httpd serves the page itself",
+                )),
             );
         }
     }
