@@ -693,3 +693,105 @@ fn lone_closing_brackets_in_skipped_branches() {
     let p = parse("<IfModule nope_module>\n</\n");
     assert_eq!(p.errors(), vec!["Expected </IfModule> but saw <>"]);
 }
+
+// The tree keeps each directive as the span of its line and splits words when asked; these
+// check that what comes back is what was read.
+
+#[test]
+fn words_of_a_continued_line_point_at_each_physical_line() {
+    let p = parse("ProxyPass /api/ http://127.0.0.1:8000/ \\\n        retry=0\n");
+    let d = p.config.top()[0];
+    let words = p.config.words(d);
+    assert_eq!(words.name.value.as_slice(), b"ProxyPass");
+    let args: Vec<_> = words.args.iter().map(|w| w.text().into_owned()).collect();
+    assert_eq!(args, ["/api/", "http://127.0.0.1:8000/", "retry=0"]);
+    let retry = p.sources.location(words.args[2].span);
+    assert_eq!((retry.line, retry.column), (2, 9));
+    assert_eq!(&*p.sources.slice(words.args[2].span), b"retry=0");
+    // Read from the file again, not kept: the line is the file's bytes, joined.
+    assert!(p.config.lines.is_empty());
+    assert_eq!(d.line, 2);
+}
+
+#[test]
+fn a_section_without_arguments_has_the_arguments_gt() {
+    let p = parse("<Foo>\n</Foo>\n<Bar a b>\n</Bar>\n");
+    let top = p.config.top();
+    let foo = p.config.words(top[0]);
+    assert_eq!(foo.name.value.as_slice(), b"<Foo");
+    assert!(foo.args.is_empty());
+    assert_eq!(foo.raw_args.as_slice(), b">");
+    let bar = p.config.words(top[1]);
+    assert_eq!(
+        bar.args.iter().map(|w| w.text()).collect::<Vec<_>>(),
+        ["a", "b"]
+    );
+    assert_eq!(bar.raw_args.as_slice(), b"a b>");
+    assert!(p.config.name_is(top[1], "<bar"));
+}
+
+#[test]
+fn a_quoted_or_escaped_name_is_read_as_httpd_reads_it() {
+    let p = parse("\"ServerName\" a.test\nServer\\\\Admin b\n");
+    let top = p.config.top();
+    assert!(p.config.name_is(top[0], "servername"));
+    assert_eq!(p.config.name(top[0]).quote, Some(b'"'));
+    assert_eq!(p.config.args(top[0])[0].value.as_slice(), b"a.test");
+    // `\\` is one backslash in the name's value.
+    assert_eq!(p.config.name(top[1]).value.as_slice(), b"Server\\Admin");
+}
+
+#[test]
+fn only_lines_that_are_not_their_files_bytes_are_kept() {
+    let p = parse_files(
+        &[(
+            "httpd.conf",
+            "Define D example.com\nServerName ${D}\nServerAlias www.example.com\n\
+             <Macro M $x>\nServerAdmin $x\n</Macro>\nUse M a@b.c\n",
+        )],
+        with_macro(),
+    );
+    assert!(p.config.is_ok(), "{:?}", p.errors());
+    // The ${D} line and the line the macro produced; nothing else.
+    assert_eq!(p.config.lines.len(), 2);
+    let top = p.config.top();
+    let name = top
+        .iter()
+        .find(|d| p.config.name_is(d, "ServerName"))
+        .unwrap();
+    let arg = &p.config.args(name)[0];
+    assert_eq!(arg.value.as_slice(), b"example.com");
+    assert_eq!(&*p.sources.slice(arg.span), b"${D}");
+    let admin = top
+        .iter()
+        .find(|d| p.config.name_is(d, "ServerAdmin"))
+        .unwrap();
+    assert_eq!(p.config.args(admin)[0].value.as_slice(), b"a@b.c");
+    assert_eq!(p.config.expansion(admin), Some(0));
+    // The value stands for the parameter in the macro's body.
+    assert_eq!(&*p.sources.slice(p.config.args(admin)[0].span), b"$x");
+}
+
+#[test]
+fn lines_of_a_branch_not_taken_have_their_words() {
+    let p = parse("<IfModule nope_module>\n    ServerName ${UNSET}\n</IfModule>\n");
+    let main = p.config.main().unwrap();
+    let ItemRef::Directive(cond) = main.items[0].get() else {
+        panic!("{:?}", main.items[0]);
+    };
+    let ItemRef::Inactive(d) = cond.items()[0].get() else {
+        panic!("{:?}", cond.items()[0]);
+    };
+    let words = p.config.words(d);
+    assert_eq!(words.name.value.as_slice(), b"ServerName");
+    // As written: httpd never substituted it.
+    assert_eq!(words.args[0].value.as_slice(), b"${UNSET}");
+    assert!(p.config.lines.is_empty());
+}
+
+#[test]
+fn tree_nodes_stay_small() {
+    // One node per line of a configuration: the benchmark's memory target depends on it.
+    assert!(std::mem::size_of::<Item>() <= 40);
+    assert!(std::mem::size_of::<Directive>() <= 40);
+}
