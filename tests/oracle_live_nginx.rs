@@ -443,6 +443,34 @@ fn srv002_a_server_level_rewrite_redirects_like_return() {
 }
 
 #[test]
+fn srv002_an_if_on_the_scheme_redirects_plain_http_and_one_that_never_holds_does_not() {
+    let catch_all = "server { listen {P1} default_server; return 444; }";
+    let site = |cond: &str| {
+        format!(
+            "{catch_all}\nserver {{ listen {{P1}}; server_name app.test; \
+             if {cond} {{ return 301 https://$host$request_uri; }} {APP} }}"
+        )
+    };
+    // `$https` is empty over plain HTTP, never `off`: that `if` never holds.
+    let bad = run(&site("($https = off)"), &[], "app.test", "/");
+    let good = run(&site("($scheme != \"https\")"), &[], "app.test", "/");
+    prove("SRV002", bad, good, |r| r.status() != 301);
+    for cond in [
+        "($https != \"on\")",
+        "( $server_port = {P1} )",
+        "($scheme = http)",
+    ] {
+        let other = run(&site(cond), &[], "app.test", "/");
+        assert_eq!(other.response.status(), 301, "{cond}: {:?}", other.response);
+        assert!(
+            !other.findings.contains(&"SRV002"),
+            "{cond}: {:?}",
+            other.findings
+        );
+    }
+}
+
+#[test]
 fn srv001_a_host_guard_in_the_default_server_closes_unknown_hosts() {
     let guarded = run(
         &format!("server {{ listen {{P1}}; server_name app.test; if ($host != app.test) {{ return 444; }} {APP} }}"),

@@ -729,6 +729,7 @@ fn virtual_host(l: &Level, span: Span, listens: Vec<Listen>, php_loaded: bool) -
         names: l.names.clone(),
         listens,
         first: l.first.clone(),
+        first_on: Vec::new(),
         routes,
         fallback,
         rejects_handshake: None,

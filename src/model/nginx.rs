@@ -17,7 +17,7 @@ use crate::syntax::nginx::{Config, Directive};
 
 use super::server::{
     group_listeners, Action, Header, HostName, Listen, ListenHost, NamePattern, PathMatch,
-    ProxyProtocol, Route, Server, ServerKind, SocketAddr, UpstreamHeader, VirtualHost,
+    ProxyProtocol, Route, Server, ServerKind, SocketAddr, SocketTest, UpstreamHeader, VirtualHost,
 };
 
 /// What a level (http, server, location) passes down to the levels inside it.
@@ -232,6 +232,7 @@ fn virtual_host(
     let mut names = Vec::new();
     let mut listens = Vec::new();
     let mut first = None;
+    let mut first_on = Vec::new();
     let mut rejects_handshake = None;
     let mut rejects_unknown = None;
     let mut routes = Vec::new();
@@ -260,7 +261,15 @@ fn virtual_host(
                 rejects_handshake = Some(d.span());
             }
             "return" if first.is_none() => first = return_action(d, sources),
-            "if" if rejects_unknown.is_none() => rejects_unknown = host_guard(config, d, sources),
+            "if" => {
+                if rejects_unknown.is_none() {
+                    rejects_unknown = host_guard(config, d, sources);
+                }
+                // Once an unconditional return has run, no later `if` is reached.
+                if first.is_none() {
+                    first_on.extend(socket_guard(config, d, sources));
+                }
+            }
             "rewrite" if first.is_none() => first = rewrite_redirect(d, sources),
             "location" => {
                 if let Some(r) = location(config, sources, d, &here) {
@@ -304,11 +313,73 @@ fn virtual_host(
         names,
         listens,
         first,
+        first_on,
         routes,
         fallback,
         rejects_handshake,
         rejects_unknown_hosts: rejects_unknown,
     }
+}
+
+/// The words of an `if` condition without its parentheses: `($scheme != "https")` is read by
+/// nginx as `($scheme`, `!=`, `https`, `)`; `( $host = x )` keeps them apart.
+fn if_condition(d: &Directive, sources: &SourceMap) -> Option<Vec<String>> {
+    let mut words = args(d, sources);
+    if words.first()? == "(" {
+        words.remove(0);
+    } else {
+        let first = words.first_mut()?;
+        *first = first.strip_prefix('(')?.to_string();
+    }
+    if words.last()? == ")" {
+        words.pop();
+    } else {
+        let last = words.last_mut()?;
+        *last = last.strip_suffix(')')?.to_string();
+    }
+    Some(words)
+}
+
+/// A server-level `if` that the socket decides, whose body ends the request first thing:
+/// `if ($scheme != "https") { return 301 https://$host$request_uri; }` and its kin on
+/// `$https` and `$server_port` (`ngx_http_rewrite_if`: `=` and `!=` compare whole strings;
+/// `$https` is `on` over TLS and empty otherwise).
+fn socket_guard(
+    config: &Config,
+    d: &Directive,
+    sources: &SourceMap,
+) -> Option<(SocketTest, Action)> {
+    let cond = if_condition(d, sources)?;
+    let (var, op, value) = match cond.as_slice() {
+        [var, op, value] => (var.as_str(), op.as_str(), value.as_str()),
+        // `if ($https = "")`: the empty word is kept, but a bare `=` at the end is nginx's own
+        // error; an `if ($https)` alone tests for a non-empty value.
+        [var] => (var.as_str(), "!=", ""),
+        _ => return None,
+    };
+    let var = match var.strip_prefix("${").and_then(|v| v.strip_suffix('}')) {
+        Some(v) => format!("${v}"),
+        None => var.to_string(),
+    };
+    let test = match (var.as_str(), op, value) {
+        ("$scheme", "=", "http") | ("$scheme", "!=", "https") => SocketTest::PlainHttp,
+        ("$scheme", "=", "https") | ("$scheme", "!=", "http") => SocketTest::Tls,
+        ("$https", "=", "") | ("$https", "!=", "on") => SocketTest::PlainHttp,
+        ("$https", "=", "on") | ("$https", "!=", "") => SocketTest::Tls,
+        ("$server_port", "=", port) => SocketTest::Port(port.parse().ok()?),
+        ("$server_port", "!=", port) => SocketTest::NotPort(port.parse().ok()?),
+        _ => return None,
+    };
+    let body = config.expand(&d.block()?.items);
+    let first = body.iter().find(|i| !i.is_entry)?;
+    let action = if first.name_is(sources, "return") {
+        return_action(first, sources)?
+    } else if first.name_is(sources, "rewrite") {
+        rewrite_redirect(first, sources)?
+    } else {
+        return None;
+    };
+    Some((test, action))
 }
 
 /// A server-level guard that turns away every Host but the listed ones:
@@ -692,6 +763,45 @@ mod tests {
             model("server { listen 80; server_name a; location / { proxy_pass http://u; } }");
         assert_eq!(s.hosts.len(), 1);
         assert!(s.hosts[0].reaches_app());
+    }
+
+    #[test]
+    fn server_level_ifs_the_socket_decides() {
+        let (_, s) = model(
+            "http { server { listen 80; listen 443 ssl; \
+             if ($scheme != \"https\") { return 301 https://$host$request_uri; } \
+             if ( ${server_port} = 8080 ) { rewrite ^ https://$host$request_uri? permanent; } \
+             if ($https = \"\") { return 403; } \
+             if ($https) { set $x 1; } \
+             if ($https = off) { return 301 https://$host; } \
+             if ($http_x_forwarded_proto != https) { return 301 https://$host; } \
+             location / { proxy_pass http://u; } } }",
+        );
+        let h = &s.hosts[0];
+        let tests: Vec<SocketTest> = h.first_on.iter().map(|(t, _)| *t).collect();
+        // `$https` is never `off`; a header is the client's to choose; `set` ends nothing.
+        assert_eq!(
+            tests,
+            [
+                SocketTest::PlainHttp,
+                SocketTest::Port(8080),
+                SocketTest::PlainHttp
+            ]
+        );
+        assert!(matches!(
+            h.first_for(false, 80),
+            Some(Action::Redirect { status: 301, .. })
+        ));
+        assert!(h.first_for(true, 443).is_none());
+        // After an unconditional return, no `if` is reached.
+        let (_, s) = model(
+            "http { server { return 404; if ($scheme = http) { return 301 https://$host; } } }",
+        );
+        assert!(s.hosts[0].first_on.is_empty());
+        assert!(matches!(
+            s.hosts[0].first_for(false, 80),
+            Some(Action::Reject { status: 404, .. }) | Some(Action::Respond { status: 404, .. })
+        ));
     }
 
     #[test]

@@ -283,6 +283,10 @@ pub struct VirtualHost {
     pub listens: Vec<Listen>,
     /// What runs for every request before routing (nginx server-level `return`).
     pub first: Option<Action>,
+    /// What runs before routing for requests on some sockets only, in configuration order,
+    /// each before `first`: a server-level nginx `if` whose condition the socket decides
+    /// (`if ($scheme = http) { return 301 https://$host$request_uri; }`).
+    pub first_on: Vec<(SocketTest, Action)>,
     /// The host's own routes, in configuration order.
     pub routes: Vec<Route>,
     /// What a request that matches no route gets (the host-level settings).
@@ -291,6 +295,31 @@ pub struct VirtualHost {
     pub rejects_handshake: Option<Span>,
     /// httpd `StrictHostCheck On`: as the default host, it answers unknown Hosts with 400.
     pub rejects_unknown_hosts: Option<Span>,
+}
+
+/// A condition on the socket a request came in on, as a server-level nginx `if` tests it
+/// with `$scheme`, `$https` or `$server_port`: decided by the listener, whatever the request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SocketTest {
+    /// Plain HTTP (`$scheme = http`, `$scheme != https`, `$https = ""`, `$https != on`).
+    PlainHttp,
+    /// TLS (`$scheme = https`, `$https = on`).
+    Tls,
+    /// `$server_port = N`.
+    Port(u16),
+    /// `$server_port != N`.
+    NotPort(u16),
+}
+
+impl SocketTest {
+    pub fn holds(self, tls: bool, port: u16) -> bool {
+        match self {
+            SocketTest::PlainHttp => !tls,
+            SocketTest::Tls => tls,
+            SocketTest::Port(p) => port == p,
+            SocketTest::NotPort(p) => port != p,
+        }
+    }
 }
 
 /// One front server's configuration.
@@ -370,6 +399,16 @@ impl Route {
 }
 
 impl VirtualHost {
+    /// What runs before routing for a request on a socket of this scheme and port, if
+    /// anything: the first socket test that holds, else what runs for every request.
+    pub fn first_for(&self, tls: bool, port: u16) -> Option<&Action> {
+        self.first_on
+            .iter()
+            .find(|(test, _)| test.holds(tls, port))
+            .map(|(_, action)| action)
+            .or(self.first.as_ref())
+    }
+
     /// Whether any route of this host hands requests to an application server.
     pub fn reaches_app(&self) -> bool {
         fn any(r: &Route) -> bool {

@@ -11,6 +11,11 @@ declare_rule! {
     /// away). Requests for `/.well-known/acme-challenge/` are left alone: certificate renewal
     /// needs them over HTTP. Loopback sockets are internal and not checked.
     ///
+    /// An nginx server-level `if` that the socket decides counts for the sockets it holds on:
+    /// `if ($scheme != "https") { return 301 https://$host$request_uri; }`, or the same test on
+    /// `$https` or `$server_port`. One that never holds does not: nginx's `$https` is `on` or
+    /// empty, so `if ($https = off)` redirects nothing.
+    ///
     /// ## Why it matters
     /// A page served over plain HTTP can be read and rewritten by anyone on the path, and the
     /// session and CSRF cookies of a site reachable over HTTP leak unless every cookie is
@@ -60,11 +65,11 @@ fn redirects_to_https(action: Option<&Action>) -> bool {
     }
 }
 
-/// The route that serves content over HTTP, if any (none: the host only redirects).
-fn serving_route(host: &VirtualHost) -> Option<(&str, crate::source::Span)> {
-    if host.first.is_some() {
-        return (!redirects_to_https(host.first.as_ref()))
-            .then(|| ("/", host.first.as_ref().unwrap().span()));
+/// The route that serves content over plain HTTP on `port`, if any (none: the host only
+/// redirects).
+fn serving_route(host: &VirtualHost, port: u16) -> Option<(&str, crate::source::Span)> {
+    if let Some(first) = host.first_for(false, port) {
+        return (!redirects_to_https(Some(first))).then(|| ("/", first.span()));
     }
     for probe in PROBES {
         let route = host.answering(probe);
@@ -88,7 +93,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 if host.turns_everyone_away() {
                     continue;
                 }
-                let Some((probe, span)) = serving_route(host) else {
+                let Some((probe, span)) = serving_route(host, listener.addr.port) else {
                     continue;
                 };
                 let listen = host

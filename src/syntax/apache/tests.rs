@@ -707,7 +707,7 @@ fn words_of_a_continued_line_point_at_each_physical_line() {
     assert_eq!(args, ["/api/", "http://127.0.0.1:8000/", "retry=0"]);
     let retry = p.sources.location(words.args[2].span);
     assert_eq!((retry.line, retry.column), (2, 9));
-    assert_eq!(&*p.sources.slice(words.args[2].span), b"retry=0");
+    assert_eq!(p.sources.slice(words.args[2].span), b"retry=0");
     // Read from the file again, not kept: the line is the file's bytes, joined.
     assert!(p.config.lines.is_empty());
     assert_eq!(d.line, 2);
@@ -761,7 +761,7 @@ fn only_lines_that_are_not_their_files_bytes_are_kept() {
         .unwrap();
     let arg = &p.config.args(name)[0];
     assert_eq!(arg.value.as_slice(), b"example.com");
-    assert_eq!(&*p.sources.slice(arg.span), b"${D}");
+    assert_eq!(p.sources.slice(arg.span), b"${D}");
     let admin = top
         .iter()
         .find(|d| p.config.name_is(d, "ServerAdmin"))
@@ -769,7 +769,7 @@ fn only_lines_that_are_not_their_files_bytes_are_kept() {
     assert_eq!(p.config.args(admin)[0].value.as_slice(), b"a@b.c");
     assert_eq!(p.config.expansion(admin), Some(0));
     // The value stands for the parameter in the macro's body.
-    assert_eq!(&*p.sources.slice(p.config.args(admin)[0].span), b"$x");
+    assert_eq!(p.sources.slice(p.config.args(admin)[0].span), b"$x");
 }
 
 #[test]
