@@ -201,6 +201,55 @@ fn srv002_plain_http_proxies_instead_of_redirecting() {
 }
 
 #[test]
+fn srv002_rewrite_conditions_decide_whether_plain_http_is_redirected() {
+    let site = |conds: &str| {
+        format!(
+            "{CATCH_ALL}<VirtualHost *:{{P1}}>\n    ServerName app.test\n    ServerAlias www.app.test\n    \
+             ProxyPreserveHost On\n    RewriteEngine On\n{conds}    \
+             RewriteRule ^ https://%{{SERVER_NAME}}%{{REQUEST_URI}} [END,NE,R=permanent]\n    \
+             ProxyPass / http://127.0.0.1:{{P2}}/\n</VirtualHost>\n"
+        )
+    };
+    // Over plain HTTP, %{HTTPS} is `off`: a rule for `on` never redirects.
+    let bad = run(
+        &site("    RewriteCond %{HTTPS} on\n"),
+        None,
+        "app.test",
+        "/",
+        "",
+    );
+    let good = run(
+        &site("    RewriteCond %{HTTPS} off\n"),
+        None,
+        "app.test",
+        "/",
+        "",
+    );
+    prove("SRV002", bad, good, |r| r.status() != 301);
+    // Certbot's shape: one condition per name of the host, joined by [OR].
+    let certbot = "    RewriteCond %{SERVER_NAME} =www.app.test [OR]\n    RewriteCond %{SERVER_NAME} =app.test\n";
+    for host in ["app.test", "www.app.test"] {
+        let r = run(&site(certbot), None, host, "/", "");
+        assert_eq!(r.response.status(), 301, "{host}: {:?}", r.response);
+        assert!(!r.findings.contains(&"SRV002"), "{:?}", r.findings);
+    }
+    // A condition that holds for one name only leaves the other served over plain HTTP.
+    let partial = run(
+        &site("    RewriteCond %{HTTP_HOST} ^www\\.\n"),
+        None,
+        "app.test",
+        "/",
+        "",
+    );
+    assert_ne!(partial.response.status(), 301, "{:?}", partial.response);
+    assert!(
+        partial.findings.contains(&"SRV002"),
+        "{:?}",
+        partial.findings
+    );
+}
+
+#[test]
 fn srv003_a_rewrite_to_http_host_in_the_default_host_reflects_any_host() {
     let redirect = "<VirtualHost *:{P1}>\n    ServerName app.test\n    RewriteEngine On\n    \
                     RewriteRule ^ https://%{HTTP_HOST}%{REQUEST_URI} [R=301,L]\n</VirtualHost>\n";

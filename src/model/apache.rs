@@ -6,7 +6,11 @@
 //! - names: `ServerName`, `ServerAlias` with `*`/`?` wildcards (first match, no precedence);
 //! - routing (translate_name hooks): `ProxyPass` rules first, in configuration order, the first
 //!   match winning (`!` stops proxying for its path); then `Redirect` before `Alias`; then
-//!   `WSGIScriptAlias`; then `DocumentRoot`. Path prefixes match whole segments only;
+//!   `WSGIScriptAlias`; then `DocumentRoot`. Path prefixes match whole segments only. Before
+//!   all of them, a `RewriteRule` for every path (a redirect or refusal) when its `RewriteCond`s
+//!   hold for every name of the host on its sockets — decided from `%{HTTPS}`,
+//!   `%{REQUEST_SCHEME}`, `%{SERVER_PORT}`, `%{SERVER_NAME}` and `%{HTTP_HOST}`, `[OR]` as
+//!   mod_rewrite joins them;
 //! - headers: `Header [always] set`, `RequestHeader set|unset`, `ProxyPreserveHost` (off: the
 //!   backend's own name as Host), and mod_proxy_http's own `X-Forwarded-For/-Host/-Server`.
 
@@ -47,7 +51,11 @@ struct Level {
     error_pages: Vec<(u16, Span)>,
     max_body: Option<(u64, Span)>,
     denied: Vec<(String, Span)>,
-    first: Option<Action>,
+    /// `RewriteCond` lines waiting for the `RewriteRule` they guard.
+    rewrite_conds: Vec<RewriteCond>,
+    /// `RewriteRule`s that act on every path (a redirect or a refusal), with their conditions,
+    /// in order; [`first_action`] decides which, if any, every request of a host meets.
+    rewrites: Vec<(Vec<RewriteCond>, Action)>,
     strict_host_check: Option<Span>,
     tls: bool,
     names: Vec<HostName>,
@@ -261,8 +269,14 @@ fn level(directives: &[&Directive], config: &Config, base: &Level) -> Level {
                 l.strict_host_check = Some(span)
             }
             "rewriteengine" if a.len() == 1 => l.rewrite_on = a[0].eq_ignore_ascii_case("on"),
-            "rewriterule" if l.rewrite_on && l.first.is_none() && a.len() >= 2 => {
-                l.first = rewrite_action(&a, span);
+            "rewritecond" if a.len() >= 2 => l.rewrite_conds.push(RewriteCond::new(&a)),
+            "rewriterule" if a.len() >= 2 => {
+                let conds = std::mem::take(&mut l.rewrite_conds);
+                if l.rewrite_on {
+                    if let Some(action) = rewrite_action(&a, span) {
+                        l.rewrites.push((conds, action));
+                    }
+                }
             }
             "<directory" if a.len() == 1 && a[0] != "~" => {
                 let path = a[0].trim_end_matches('/').to_string();
@@ -547,6 +561,132 @@ fn handlers(l: &Level, route: &mut Route, php_loaded: bool) {
     }
 }
 
+/// One `RewriteCond TestString CondPattern [flags]`.
+#[derive(Clone, Debug)]
+struct RewriteCond {
+    test: String,
+    pattern: String,
+    or_next: bool,
+    nocase: bool,
+}
+
+impl RewriteCond {
+    fn new(a: &[String]) -> RewriteCond {
+        let flags = a
+            .get(2)
+            .map(|f| f.trim_matches(['[', ']']).to_ascii_uppercase())
+            .unwrap_or_default();
+        let has = |name: &str, short: &str| {
+            flags
+                .split(',')
+                .any(|f| f.trim() == name || f.trim() == short)
+        };
+        RewriteCond {
+            test: a[0].clone(),
+            pattern: a[1].clone(),
+            or_next: has("ORNEXT", "OR"),
+            nocase: has("NOCASE", "NC"),
+        }
+    }
+
+    /// Whether it holds for a request for `name` on a socket with this scheme and port, when
+    /// that alone decides it (`apply_rewrite_cond` on `%{HTTPS}`, `%{REQUEST_SCHEME}`,
+    /// `%{SERVER_PORT}`, `%{SERVER_NAME}`, `%{HTTP_HOST}`); `None` for anything else.
+    fn holds(&self, name: Option<&str>, tls: bool, port: u16) -> Option<bool> {
+        let port = port.to_string();
+        let value = match self.test.as_str() {
+            "%{HTTPS}" => Some(if tls { "on" } else { "off" }),
+            "%{REQUEST_SCHEME}" => Some(if tls { "https" } else { "http" }),
+            "%{SERVER_PORT}" => Some(port.as_str()),
+            // UseCanonicalName Off (the default): the name the client asked for.
+            "%{SERVER_NAME}" | "%{HTTP_HOST}" => name,
+            _ => None,
+        }?;
+        let (negated, pattern) = match self.pattern.strip_prefix('!') {
+            Some(p) => (true, p),
+            None => (false, self.pattern.as_str()),
+        };
+        let matched = if let Some(exact) = pattern.strip_prefix('=') {
+            let exact = exact.trim_matches('"');
+            if self.nocase {
+                value.eq_ignore_ascii_case(exact)
+            } else {
+                value == exact
+            }
+        } else if pattern.starts_with('-') || pattern.starts_with('<') || pattern.starts_with('>') {
+            // File tests and comparisons: not decided here.
+            return None;
+        } else {
+            crate::model::routing::compile(pattern, self.nocase)?.is_match(value)
+        };
+        Some(matched != negated)
+    }
+}
+
+/// Whether conditions hold, mod_rewrite's way: `[OR]` joins a condition with the next, the
+/// groups are all required; unknown where what is known does not decide it.
+fn conds_hold(conds: &[RewriteCond], name: Option<&str>, tls: bool, port: u16) -> Option<bool> {
+    let mut all = Some(true);
+    let mut group: Option<bool> = Some(false);
+    for c in conds {
+        group = match (group, c.holds(name, tls, port)) {
+            (Some(true), _) | (_, Some(true)) => Some(true),
+            (Some(false), Some(false)) => Some(false),
+            _ => None,
+        };
+        if !c.or_next {
+            all = match (all, group) {
+                (Some(false), _) | (_, Some(false)) => Some(false),
+                (Some(true), Some(true)) => Some(true),
+                _ => None,
+            };
+            group = Some(false);
+        }
+    }
+    all
+}
+
+/// What every request to a host meets first, from its whole-path `RewriteRule`s: the first
+/// whose conditions hold for every name of the host on every socket it listens on. A rule
+/// that holds for none is passed over; one that holds for some, or cannot be decided, means
+/// no single action.
+fn first_action(l: &Level, listens: &[Listen]) -> Option<Action> {
+    let names: Vec<Option<&str>> = {
+        let exact: Vec<Option<&str>> = l
+            .names
+            .iter()
+            .map(|n| match &n.pattern {
+                NamePattern::Exact(e) => Some(e.as_str()),
+                _ => None,
+            })
+            .collect();
+        if exact.is_empty() {
+            vec![None]
+        } else {
+            exact
+        }
+    };
+    let sockets: Vec<(bool, u16)> = if listens.is_empty() {
+        vec![(l.tls, 80)]
+    } else {
+        listens.iter().map(|s| (s.tls, s.addr.port)).collect()
+    };
+    for (conds, action) in &l.rewrites {
+        let verdicts: Vec<Option<bool>> = names
+            .iter()
+            .flat_map(|n| sockets.iter().map(move |&(tls, port)| (n, tls, port)))
+            .map(|(n, tls, port)| conds_hold(conds, *n, tls, port))
+            .collect();
+        if verdicts.iter().all(|v| *v == Some(true)) {
+            return Some(action.clone());
+        }
+        if !verdicts.iter().all(|v| *v == Some(false)) {
+            return None;
+        }
+    }
+    None
+}
+
 /// A `RewriteRule` that applies to every path: a redirect (`[R]`), a refusal (`[F]`, `[G]`).
 fn rewrite_action(a: &[String], span: Span) -> Option<Action> {
     let pattern = a[0].as_str();
@@ -727,8 +867,8 @@ fn virtual_host(l: &Level, span: Span, listens: Vec<Listen>, php_loaded: bool) -
         span,
         kind: ServerKind::Apache,
         names: l.names.clone(),
+        first: first_action(l, &listens),
         listens,
-        first: l.first.clone(),
         first_on: Vec::new(),
         routes,
         fallback,
@@ -791,7 +931,8 @@ pub fn build(config: &Config, _sources: &SourceMap) -> Server {
             config,
             &Level {
                 names: Vec::new(),
-                first: None,
+                rewrite_conds: Vec::new(),
+                rewrites: Vec::new(),
                 strict_host_check: None,
                 tls: false,
                 ..main.clone()
@@ -911,6 +1052,48 @@ mod tests {
             .listeners
             .iter()
             .any(|l| l.addr.to_string() == "127.0.0.1:80"));
+    }
+
+    #[test]
+    fn rewrite_conditions_decided_by_socket_and_name() {
+        let first = |conds: &str, tls: bool| {
+            let vhost = format!(
+                "Listen 80\n<VirtualHost *:80>\nServerName a.test\nServerAlias www.a.test\n{}RewriteEngine On\n{conds}RewriteRule ^ https://a.test/ [R=301,L]\nProxyPass / http://127.0.0.1:8000/\n</VirtualHost>\n",
+                if tls { "SSLEngine on\n" } else { "" }
+            );
+            model(&vhost).hosts[0].first.clone()
+        };
+        let redirects = |conds: &str, tls: bool| {
+            matches!(
+                first(conds, tls),
+                Some(Action::Redirect { status: 301, .. })
+            )
+        };
+        assert!(redirects("", false));
+        assert!(redirects("RewriteCond %{HTTPS} off\n", false));
+        assert!(redirects("RewriteCond %{HTTPS} !=on\n", false));
+        assert!(!redirects("RewriteCond %{HTTPS} off\n", true));
+        assert!(redirects("RewriteCond %{REQUEST_SCHEME} =https\n", true));
+        assert!(redirects("RewriteCond %{SERVER_PORT} ^80$\n", false));
+        // Every name, through [OR]; a name left out means no single action.
+        assert!(redirects(
+            "RewriteCond %{SERVER_NAME} =www.a.test [OR]\nRewriteCond %{SERVER_NAME} =A.TEST [NC]\n",
+            false
+        ));
+        assert!(!redirects("RewriteCond %{HTTP_HOST} ^www\\.\n", false));
+        // Both required: the port holds, the scheme does not.
+        assert!(!redirects(
+            "RewriteCond %{SERVER_PORT} =80\nRewriteCond %{HTTPS} on\n",
+            false
+        ));
+        // What the socket and names cannot tell: no single action.
+        assert!(!redirects("RewriteCond %{REQUEST_URI} !^/api\n", false));
+        assert!(!redirects("RewriteCond %{REQUEST_FILENAME} !-f\n", false));
+        // A rule that holds for nothing is passed over: the next one decides.
+        let s = model(
+            "Listen 80\n<VirtualHost *:80>\nServerName a.test\nRewriteEngine On\nRewriteCond %{HTTPS} on\nRewriteRule ^ - [F]\nRewriteRule ^(.*)$ https://a.test/$1 [R=301,L]\n</VirtualHost>\n",
+        );
+        assert!(matches!(s.hosts[0].first, Some(Action::Redirect { .. })));
     }
 
     #[test]
