@@ -37,7 +37,7 @@ pub struct Discovered {
 }
 
 /// What each candidate file includes, and whether it is a whole configuration (nginx: `http`
-/// or `events` at its top; httpd: `Listen`, `LoadModule` or `ServerRoot` at its top).
+/// or `events` at its top; httpd: `Listen` or `ServerRoot` at its top, after its includes).
 fn reach(kind: InputKind, file: &Path, prefix: &Path) -> (Vec<PathBuf>, bool) {
     let mut sources = SourceMap::new();
     let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
@@ -61,8 +61,10 @@ fn reach(kind: InputKind, file: &Path, prefix: &Path) -> (Vec<PathBuf>, bool) {
             else {
                 return (Vec::new(), false);
             };
+            // Not `LoadModule`: Debian's mods-available/*.load hold nothing else, and httpd
+            // without a Listen has nowhere to listen.
             let whole = config.top().iter().any(|d| {
-                ["Listen", "LoadModule", "ServerRoot"]
+                ["Listen", "ServerRoot"]
                     .iter()
                     .any(|n| config.name_is(d, n))
             });
@@ -127,11 +129,19 @@ fn group(kind: InputKind, root: &Path, all: &[PathBuf], out: &mut Discovered) {
         .map(|(f, (_, whole))| (f, *whole))
         .collect();
     let mains: Vec<&PathBuf> = tops.iter().filter(|(_, w)| *w).map(|(f, _)| *f).collect();
+    // A Debian tree has a hundred modules available: name a few, count the rest.
     let shown = |ps: &[&PathBuf]| {
-        ps.iter()
+        const LISTED: usize = 8;
+        let mut text = ps
+            .iter()
+            .take(LISTED)
             .map(|p| p.display().to_string())
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(", ");
+        if ps.len() > LISTED {
+            text.push_str(&format!(" and {} more", ps.len() - LISTED));
+        }
+        text
     };
     if !mains.is_empty() {
         for m in &mains {

@@ -85,3 +85,55 @@ fn apache_unclosed_section_after_many_closed_ones_is_reported_at_its_line() {
         .contains("<Location> was not closed."));
     assert_eq!(config.error_places[0].line, 6001);
 }
+
+/// Each of Debian's `mods-available/*.load` was audited as a main httpd configuration of its
+/// own (a `LoadModule` line made a file look whole): a hundred "configurations" for one server.
+#[test]
+fn debian_httpd_tree_has_one_main_configuration() {
+    use deploy_audit::discover::{discover, InputKind};
+    let tree = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus/apache/debian12-apache2-2.4.71/etc/apache2");
+    let found = discover(&tree).unwrap();
+    let mains: Vec<_> = found
+        .inputs
+        .iter()
+        .filter(|(kind, _)| *kind == InputKind::Apache)
+        .map(|(_, p)| p.clone())
+        .collect();
+    assert_eq!(mains, [tree.join("apache2.conf")]);
+}
+
+/// With mod_php on, Debian's own `/icons/` (under /usr/share, written only by packages) was an
+/// error of SRV004; an upload directory with the same handler still is.
+#[test]
+fn srv004_leaves_package_directories_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("apache2.conf");
+    std::fs::write(
+        &conf,
+        "Listen 80\nLoadModule php_module /usr/lib/apache2/modules/libphp8.2.so\n\
+         <FilesMatch \".+\\.php$\">\n    SetHandler application/x-httpd-php\n</FilesMatch>\n\
+         <VirtualHost *:80>\n    ServerName a.test\n    Alias /icons/ /usr/share/apache2/icons/\n    \
+         Alias /media/ /srv/a/media/\n</VirtualHost>\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("deploy-audit")
+        .unwrap()
+        .args([
+            "check", "--select", "SRV004", "--format", "json", "--apache",
+        ])
+        .arg(&conf)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let messages: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages,
+        ["files under /media/ can be executed: a handler applies to them"]
+    );
+}

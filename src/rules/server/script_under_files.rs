@@ -13,6 +13,10 @@ declare_rule! {
     /// finding is made when that is the file the files location serves for the same path:
     /// the uploaded file itself.
     ///
+    /// Files locations that serve a directory under `/usr/` (Debian's `/icons/`,
+    /// `/javascript/`) are left alone: packages install those and only root can write there,
+    /// so nobody can upload a script into them.
+    ///
     /// ## Why it matters
     /// Anyone who can upload a file (a Django `FileField`, an avatar) can then have it executed:
     /// remote code execution on the server. The request never reaches Django, so no Django check
@@ -83,6 +87,12 @@ fn check_host(host: &VirtualHost, out: &mut Vec<Finding>) {
         let PathMatch::Prefix { path, .. } = &loc.path else {
             continue;
         };
+        if loc
+            .file_for(path)
+            .is_some_and(|dir| dir.starts_with("/usr/") || dir == "/usr")
+        {
+            continue;
+        }
         // httpd: the handlers merged for the directory itself run the file.
         if let Some((probe, span)) = loc.script_handlers.first() {
             out.push(
