@@ -250,6 +250,23 @@ fn srv002_rewrite_conditions_decide_whether_plain_http_is_redirected() {
 }
 
 #[test]
+fn srv001_certbots_redirect_for_its_names_leaves_other_hosts_to_the_app() {
+    // Certbot's chain in the only virtual host of the socket (its default): httpd's
+    // %{SERVER_NAME} is the Host asked for, so other Hosts skip the redirect.
+    let certbot = "<VirtualHost *:{P1}>\n    ServerName app.test\n    ServerAlias www.app.test\n    \
+                   ProxyPreserveHost On\n    ProxyPass / http://127.0.0.1:{P2}/\n    RewriteEngine on\n    \
+                   RewriteCond %{SERVER_NAME} =www.app.test [OR]\n    RewriteCond %{SERVER_NAME} =app.test\n    \
+                   RewriteRule ^ https://%{SERVER_NAME}%{REQUEST_URI} [END,NE,R=permanent]\n</VirtualHost>\n";
+    let bad = run(certbot, None, "evil.test", "/", "");
+    let good = run(&format!("{CATCH_ALL}{certbot}"), None, "evil.test", "/", "");
+    prove("SRV001", bad, good, |r| r.header("x-seen-host").is_some());
+    // Its own names are redirected: no plain-HTTP finding for them.
+    let own = run(certbot, None, "app.test", "/", "");
+    assert_eq!(own.response.status(), 301, "{:?}", own.response);
+    assert!(!own.findings.contains(&"SRV002"), "{:?}", own.findings);
+}
+
+#[test]
 fn srv003_a_rewrite_to_http_host_in_the_default_host_reflects_any_host() {
     let redirect = "<VirtualHost *:{P1}>\n    ServerName app.test\n    RewriteEngine On\n    \
                     RewriteRule ^ https://%{HTTP_HOST}%{REQUEST_URI} [R=301,L]\n</VirtualHost>\n";

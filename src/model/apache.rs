@@ -22,7 +22,7 @@ use crate::syntax::apache::{Config, Directive};
 use super::nginx::parse_listen_addr;
 use super::server::{
     group_listeners, Action, Header, HostName, Listen, ListenHost, NamePattern, PathMatch,
-    ProxyProtocol, Route, Server, ServerKind, SocketAddr, UpstreamHeader, VirtualHost,
+    ProxyProtocol, RequestTest, Route, Server, ServerKind, SocketAddr, UpstreamHeader, VirtualHost,
 };
 
 fn args(config: &Config, d: &Directive) -> Vec<String> {
@@ -646,12 +646,17 @@ fn conds_hold(conds: &[RewriteCond], name: Option<&str>, tls: bool, port: u16) -
     all
 }
 
-/// What every request to a host meets first, from its whole-path `RewriteRule`s: the first
-/// whose conditions hold for every name of the host on every socket it listens on. A rule
-/// that holds for none is passed over; one that holds for some, or cannot be decided, means
-/// no single action.
-fn first_action(l: &Level, listens: &[Listen]) -> Option<Action> {
-    let names: Vec<Option<&str>> = {
+/// A Host no host is named for: what a socket's default host answers besides its own names.
+const OTHER_NAME: &str = "unknown-host.invalid";
+
+/// What requests to a host meet first, from its whole-path `RewriteRule`s: a rule whose
+/// conditions hold for every request on the host's sockets is what every request meets; one
+/// that holds for each of its own names but not for other Hosts is what its own names meet
+/// (certbot's `RewriteCond %{SERVER_NAME} =example.com` chain: as a socket's default host it
+/// still hands other Hosts to the app). A rule that holds for none of its names is passed
+/// over; one that holds for some, or cannot be decided, means no single action.
+fn first_action(l: &Level, listens: &[Listen]) -> (Option<Action>, Vec<(RequestTest, Action)>) {
+    let own: Vec<Option<&str>> = {
         let exact: Vec<Option<&str>> = l
             .names
             .iter()
@@ -671,20 +676,34 @@ fn first_action(l: &Level, listens: &[Listen]) -> Option<Action> {
     } else {
         listens.iter().map(|s| (s.tls, s.addr.port)).collect()
     };
-    for (conds, action) in &l.rewrites {
-        let verdicts: Vec<Option<bool>> = names
+    let verdict = |conds: &[RewriteCond], names: &[Option<&str>]| -> Option<bool> {
+        let all: Vec<Option<bool>> = names
             .iter()
-            .flat_map(|n| sockets.iter().map(move |&(tls, port)| (n, tls, port)))
-            .map(|(n, tls, port)| conds_hold(conds, *n, tls, port))
+            .flat_map(|n| sockets.iter().map(move |&(tls, port)| (*n, tls, port)))
+            .map(|(n, tls, port)| conds_hold(conds, n, tls, port))
             .collect();
-        if verdicts.iter().all(|v| *v == Some(true)) {
-            return Some(action.clone());
+        if all.iter().all(|v| *v == Some(true)) {
+            Some(true)
+        } else if all.iter().all(|v| *v == Some(false)) {
+            Some(false)
+        } else {
+            None
         }
-        if !verdicts.iter().all(|v| *v == Some(false)) {
-            return None;
+    };
+    for (conds, action) in &l.rewrites {
+        match verdict(conds, &own) {
+            Some(true) => {
+                return if verdict(conds, &[Some(OTHER_NAME)]) == Some(true) {
+                    (Some(action.clone()), Vec::new())
+                } else {
+                    (None, vec![(RequestTest::OwnName, action.clone())])
+                };
+            }
+            Some(false) => continue,
+            None => break,
         }
     }
-    None
+    (None, Vec::new())
 }
 
 /// A `RewriteRule` that applies to every path: a redirect (`[R]`), a refusal (`[F]`, `[G]`).
@@ -863,13 +882,14 @@ fn virtual_host(l: &Level, span: Span, listens: Vec<Listen>, php_loaded: bool) -
     for r in routes.iter_mut().chain(std::iter::once(&mut fallback)) {
         handlers(l, r, php_loaded);
     }
+    let (first, first_on) = first_action(l, &listens);
     VirtualHost {
         span,
         kind: ServerKind::Apache,
         names: l.names.clone(),
-        first: first_action(l, &listens),
+        first,
         listens,
-        first_on: Vec::new(),
+        first_on,
         routes,
         fallback,
         rejects_handshake: None,
@@ -1061,7 +1081,8 @@ mod tests {
                 "Listen 80\n<VirtualHost *:80>\nServerName a.test\nServerAlias www.a.test\n{}RewriteEngine On\n{conds}RewriteRule ^ https://a.test/ [R=301,L]\nProxyPass / http://127.0.0.1:8000/\n</VirtualHost>\n",
                 if tls { "SSLEngine on\n" } else { "" }
             );
-            model(&vhost).hosts[0].first.clone()
+            let port = if tls { 443 } else { 80 };
+            model(&vhost).hosts[0].first_for(tls, port).cloned()
         };
         let redirects = |conds: &str, tls: bool| {
             matches!(
@@ -1081,6 +1102,24 @@ mod tests {
             false
         ));
         assert!(!redirects("RewriteCond %{HTTP_HOST} ^www\\.\n", false));
+        // Certbot's chain holds for the host's own names only: as the default host of its
+        // socket it hands every other Host to the app.
+        let s = model(
+            "Listen 80\n<VirtualHost *:80>\nServerName a.test\nRewriteEngine on\nRewriteCond %{SERVER_NAME} =a.test\nRewriteRule ^ https://%{SERVER_NAME}%{REQUEST_URI} [END,NE,R=permanent]\nProxyPass / http://127.0.0.1:8000/\n</VirtualHost>\n",
+        );
+        let h = &s.hosts[0];
+        assert!(h.first.is_none());
+        assert!(matches!(
+            h.first_for(false, 80),
+            Some(Action::Redirect { .. })
+        ));
+        assert!(h.first_for_other_names(false, 80).is_none());
+        assert!(h.reaches_app());
+        // A condition every Host meets is every request's.
+        let s = model(
+            "Listen 80\n<VirtualHost *:80>\nServerName a.test\nRewriteEngine on\nRewriteCond %{HTTP_HOST} !=b.test\nRewriteRule ^ https://a.test/ [R=301]\n</VirtualHost>\n",
+        );
+        assert!(matches!(s.hosts[0].first, Some(Action::Redirect { .. })));
         // Both required: the port holds, the scheme does not.
         assert!(!redirects(
             "RewriteCond %{SERVER_PORT} =80\nRewriteCond %{HTTPS} on\n",

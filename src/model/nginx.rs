@@ -17,7 +17,7 @@ use crate::syntax::nginx::{Config, Directive};
 
 use super::server::{
     group_listeners, Action, Header, HostName, Listen, ListenHost, NamePattern, PathMatch,
-    ProxyProtocol, Route, Server, ServerKind, SocketAddr, SocketTest, UpstreamHeader, VirtualHost,
+    ProxyProtocol, RequestTest, Route, Server, ServerKind, SocketAddr, UpstreamHeader, VirtualHost,
 };
 
 /// What a level (http, server, location) passes down to the levels inside it.
@@ -348,7 +348,7 @@ fn socket_guard(
     config: &Config,
     d: &Directive,
     sources: &SourceMap,
-) -> Option<(SocketTest, Action)> {
+) -> Option<(RequestTest, Action)> {
     let cond = if_condition(d, sources)?;
     let (var, op, value) = match cond.as_slice() {
         [var, op, value] => (var.as_str(), op.as_str(), value.as_str()),
@@ -362,12 +362,12 @@ fn socket_guard(
         None => var.to_string(),
     };
     let test = match (var.as_str(), op, value) {
-        ("$scheme", "=", "http") | ("$scheme", "!=", "https") => SocketTest::PlainHttp,
-        ("$scheme", "=", "https") | ("$scheme", "!=", "http") => SocketTest::Tls,
-        ("$https", "=", "") | ("$https", "!=", "on") => SocketTest::PlainHttp,
-        ("$https", "=", "on") | ("$https", "!=", "") => SocketTest::Tls,
-        ("$server_port", "=", port) => SocketTest::Port(port.parse().ok()?),
-        ("$server_port", "!=", port) => SocketTest::NotPort(port.parse().ok()?),
+        ("$scheme", "=", "http") | ("$scheme", "!=", "https") => RequestTest::PlainHttp,
+        ("$scheme", "=", "https") | ("$scheme", "!=", "http") => RequestTest::Tls,
+        ("$https", "=", "") | ("$https", "!=", "on") => RequestTest::PlainHttp,
+        ("$https", "=", "on") | ("$https", "!=", "") => RequestTest::Tls,
+        ("$server_port", "=", port) => RequestTest::Port(port.parse().ok()?),
+        ("$server_port", "!=", port) => RequestTest::NotPort(port.parse().ok()?),
         _ => return None,
     };
     let body = config.expand(&d.block()?.items);
@@ -778,14 +778,14 @@ mod tests {
              location / { proxy_pass http://u; } } }",
         );
         let h = &s.hosts[0];
-        let tests: Vec<SocketTest> = h.first_on.iter().map(|(t, _)| *t).collect();
+        let tests: Vec<RequestTest> = h.first_on.iter().map(|(t, _)| *t).collect();
         // `$https` is never `off`; a header is the client's to choose; `set` ends nothing.
         assert_eq!(
             tests,
             [
-                SocketTest::PlainHttp,
-                SocketTest::Port(8080),
-                SocketTest::PlainHttp
+                RequestTest::PlainHttp,
+                RequestTest::Port(8080),
+                RequestTest::PlainHttp
             ]
         );
         assert!(matches!(

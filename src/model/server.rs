@@ -283,10 +283,12 @@ pub struct VirtualHost {
     pub listens: Vec<Listen>,
     /// What runs for every request before routing (nginx server-level `return`).
     pub first: Option<Action>,
-    /// What runs before routing for requests on some sockets only, in configuration order,
-    /// each before `first`: a server-level nginx `if` whose condition the socket decides
-    /// (`if ($scheme = http) { return 301 https://$host$request_uri; }`).
-    pub first_on: Vec<(SocketTest, Action)>,
+    /// What runs before routing for some requests only, in configuration order, each before
+    /// `first`: a server-level nginx `if` whose condition the socket decides
+    /// (`if ($scheme = http) { return 301 https://$host$request_uri; }`), an httpd
+    /// `RewriteRule` whose `RewriteCond`s hold for the host's own names only (certbot's
+    /// `RewriteCond %{SERVER_NAME} =example.com` chain).
+    pub first_on: Vec<(RequestTest, Action)>,
     /// The host's own routes, in configuration order.
     pub routes: Vec<Route>,
     /// What a request that matches no route gets (the host-level settings).
@@ -297,10 +299,11 @@ pub struct VirtualHost {
     pub rejects_unknown_hosts: Option<Span>,
 }
 
-/// A condition on the socket a request came in on, as a server-level nginx `if` tests it
-/// with `$scheme`, `$https` or `$server_port`: decided by the listener, whatever the request.
+/// A condition that decides, for a host, which requests meet an action first: the socket a
+/// request came in on (as a server-level nginx `if` tests it with `$scheme`, `$https` or
+/// `$server_port`), or whether it asked for one of the host's own names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SocketTest {
+pub enum RequestTest {
     /// Plain HTTP (`$scheme = http`, `$scheme != https`, `$https = ""`, `$https != on`).
     PlainHttp,
     /// TLS (`$scheme = https`, `$https = on`).
@@ -309,15 +312,20 @@ pub enum SocketTest {
     Port(u16),
     /// `$server_port != N`.
     NotPort(u16),
+    /// The Host asked for is one of the host's own names (a default host also answers others).
+    OwnName,
 }
 
-impl SocketTest {
-    pub fn holds(self, tls: bool, port: u16) -> bool {
+impl RequestTest {
+    /// Whether it holds for a request on a socket of this scheme and port, for one of the
+    /// host's own names or for another.
+    pub fn holds(self, tls: bool, port: u16, own_name: bool) -> bool {
         match self {
-            SocketTest::PlainHttp => !tls,
-            SocketTest::Tls => tls,
-            SocketTest::Port(p) => port == p,
-            SocketTest::NotPort(p) => port != p,
+            RequestTest::PlainHttp => !tls,
+            RequestTest::Tls => tls,
+            RequestTest::Port(p) => port == p,
+            RequestTest::NotPort(p) => port != p,
+            RequestTest::OwnName => own_name,
         }
     }
 }
@@ -399,12 +407,33 @@ impl Route {
 }
 
 impl VirtualHost {
-    /// What runs before routing for a request on a socket of this scheme and port, if
-    /// anything: the first socket test that holds, else what runs for every request.
+    /// What runs before routing for a request for one of the host's names on a socket of
+    /// this scheme and port, if anything: the first test that holds, else what runs for every
+    /// request.
     pub fn first_for(&self, tls: bool, port: u16) -> Option<&Action> {
+        self.first_when(tls, port, true)
+    }
+
+    /// Whether requests for the host's names reach its routes on any socket it listens on
+    /// (on the others something runs first: a redirect to HTTPS, a refusal).
+    pub fn routes_reached(&self) -> bool {
+        self.listens.is_empty()
+            || self
+                .listens
+                .iter()
+                .any(|l| self.first_for(l.tls, l.addr.port).is_none())
+    }
+
+    /// As [`VirtualHost::first_for`], for a request with a Host that is none of the host's
+    /// names (which only a socket's default host answers).
+    pub fn first_for_other_names(&self, tls: bool, port: u16) -> Option<&Action> {
+        self.first_when(tls, port, false)
+    }
+
+    fn first_when(&self, tls: bool, port: u16, own_name: bool) -> Option<&Action> {
         self.first_on
             .iter()
-            .find(|(test, _)| test.holds(tls, port))
+            .find(|(test, _)| test.holds(tls, port, own_name))
             .map(|(_, action)| action)
             .or(self.first.as_ref())
     }

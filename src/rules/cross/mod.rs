@@ -92,11 +92,12 @@ pub(crate) fn app_routes<'s>(ctx: &Context, server: &'s Server) -> Vec<AppRoute<
             continue;
         }
         for tls in [false, true] {
-            if !host
-                .listens
-                .iter()
-                .any(|l| server_socket_tls(server, l) == tls)
-            {
+            // Requests for the host's names reach its routes on the sockets of this scheme
+            // where nothing runs first (`if ($scheme = http) { return 301 …; }`, certbot's
+            // RewriteRule for the host's names).
+            if !host.listens.iter().any(|l| {
+                server_socket_tls(server, l) == tls && host.first_for(tls, l.addr.port).is_none()
+            }) {
                 continue;
             }
             walk(host, std::slice::from_ref(&host.fallback), tls, &mut out);

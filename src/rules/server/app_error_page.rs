@@ -59,6 +59,9 @@ fn walk<'r>(routes: &'r [Route], out: &mut Vec<&'r Route>) {
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for server in ctx.servers {
         for host in &server.hosts {
+            if !host.routes_reached() {
+                continue;
+            }
             let mut proxied = Vec::new();
             walk(std::slice::from_ref(&host.fallback), &mut proxied);
             walk(&host.routes, &mut proxied);
