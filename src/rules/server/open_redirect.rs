@@ -13,9 +13,13 @@ declare_rule! {
     ///
     /// ## Why it matters
     /// `return 301 https://$host$request_uri;` in the default server redirects a request with
-    /// `Host: evil.example` to `https://evil.example/…`: an open redirect, and a cache-poisoning
-    /// vector when a cache sits in front. With a catch-all default in front, only the configured
-    /// names reach the redirect and `$host` is one of them.
+    /// `Host: evil.example` to `https://evil.example/…`. A browser only sends that Host when the
+    /// name already leads to this server, so a link cannot use it to send a visitor elsewhere;
+    /// the risk is a cache in front that stores the redirect without keying on Host (every
+    /// visitor then gets the forged target), and a Host no one checks reaching the next hop.
+    /// It is also the shape Mozilla's and certbot's templates use, hence advice, not a
+    /// warning. With a catch-all default in front, only the configured names reach the
+    /// redirect and `$host` is one of them.
     ///
     /// ## Example
     /// ```nginx
@@ -31,7 +35,7 @@ declare_rule! {
     pub static META = RuleMeta {
         id: "SRV003",
         name: "redirect-to-request-host",
-        severity: Warning,
+        severity: Info,
         summary: "the default host redirects to whatever Host the request names",
     };
 }
