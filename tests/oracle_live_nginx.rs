@@ -319,6 +319,21 @@ fn srv006_the_app_receives_the_upstream_name_as_host() {
 }
 
 #[test]
+fn srv006_http_host_can_differ_from_the_name_nginx_routed_by() {
+    let site = |host_value: &str| {
+        format!(
+            "server {{ listen {{P1}} default_server; return 444; }}\n\
+             server {{ listen {{P1}}; server_name app.test; \
+             location / {{ proxy_set_header Host {host_value}; proxy_pass http://127.0.0.1:{{P2}}; }} }}"
+        )
+    };
+    // An absolute request line routes by its own host; the Host header says something else.
+    let bad = run(&site("$http_host"), &[], "evil.test", "http://app.test/");
+    let good = run(&site("$host"), &[], "evil.test", "http://app.test/");
+    prove("SRV006", bad, good, |r| r.body().contains("host=evil.test"));
+}
+
+#[test]
 fn srv006_inheritance_drops_the_server_level_host_header() {
     // The server level sets Host; the location sets another header and so inherits none.
     let bad = run(

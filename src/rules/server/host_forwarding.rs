@@ -9,7 +9,11 @@ declare_rule! {
     /// `proxy_set_header Host $host;` in effect there (httpd: `ProxyPreserveHost On`). nginx sends
     /// `Host: $proxy_host` (the upstream's own name) unless told otherwise, and a location that
     /// sets any `proxy_set_header` loses all those of the levels around it. `$http_host` is
-    /// reported too: it is the raw header, unvalidated and with its port.
+    /// reported as advice: it is the Host header as sent, which is not always the name nginx
+    /// chose the server by — a request line with an absolute URL (`GET http://a.example/`) is
+    /// routed by that URL's host while the app receives the Host header, whatever it says.
+    /// (It keeps a port, which `$host` drops; on a non-default port `$host:$server_port` keeps
+    /// both right.)
     ///
     /// ## Why it matters
     /// Django checks the Host it receives against `ALLOWED_HOSTS` and builds absolute URLs and
@@ -66,11 +70,12 @@ fn check_route(kind: ServerKind, r: &Route, out: &mut Vec<Finding>) {
         ),
         ("$http_host", Some(set)) => out.push(
             META.finding(
-                Label::new(set, "forwards the raw Host header, port and case included"),
-                "the app receives the raw, unvalidated Host header",
+                Label::new(set, "forwards the Host header as the client sent it"),
+                "the app may receive a Host other than the name nginx routed the request by",
             )
             .related(Label::new(*span, "requests are proxied here"))
-            .help("use `proxy_set_header Host $host;`: the name nginx matched, lower-cased and without port"),
+            .help("use `proxy_set_header Host $host;` (the name nginx routed by; `$host:$server_port` on a non-default port)")
+            .severity(crate::diagnostic::Severity::Info),
         ),
         _ => {}
     }
