@@ -406,24 +406,26 @@ impl<'t> Shape<'t> {
     pub fn of(text: &'t [u8]) -> Shape<'t> {
         let bare_end = text.iter().position(|&b| is_space(b)).unwrap_or(text.len());
         let bare = &text[..bare_end];
-        let (mut name, name_range, quote, args_at) =
-            if !matches!(text.first(), Some(b'"' | b'\'')) && !bare.contains(&b'\\') {
-                // The usual first word, a bare one without escapes: its value is its bytes.
-                let args_at = bare_end
-                    + text[bare_end..]
-                        .iter()
-                        .take_while(|&&b| is_space(b))
-                        .count();
-                (Cow::Borrowed(bare), (0, bare_end), None, args_at)
-            } else {
-                let (w, args_at) = lexer::getword_conf(text, 0);
-                (
-                    Cow::Owned(w.value.to_vec()),
-                    (w.start, w.end),
-                    w.quote,
-                    args_at,
-                )
-            };
+        let (mut name, name_range, quote, args_at) = if !matches!(text.first(), Some(b'"' | b'\''))
+            && !bare.contains(&b'\\')
+            && bare_end > 0
+        {
+            // The usual first word, a bare one without escapes: its value is its bytes.
+            let args_at = bare_end
+                + text[bare_end..]
+                    .iter()
+                    .take_while(|&&b| is_space(b))
+                    .count();
+            (Cow::Borrowed(bare), (0, bare_end), None, args_at)
+        } else {
+            let (w, args_at) = lexer::getword_conf(text, 0);
+            (
+                Cow::Owned(w.value.to_vec()),
+                (w.start, w.end),
+                w.quote,
+                args_at,
+            )
+        };
         let mut args_end = text.len();
         let mut synthesized = false;
         let mut popped = false;

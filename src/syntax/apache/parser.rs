@@ -281,23 +281,26 @@ impl<'a> Builder<'a> {
         self.config.error_places.push(place);
     }
 
-    /// Where httpd would report `err`: for an opener still open (or that failed), what was
-    /// noted when it was read; for the current line, its frame's name (so this is asked before
-    /// the frames change); else the file and line of the span.
+    /// Where httpd would report `err`: for the current line, its frame's name (the current
+    /// line is forgotten when its frame goes, so this is asked before the frames change); for
+    /// an opener still open (or that failed), what was noted when it was read; else the file
+    /// and line of the span.
     fn place_of(&self, err: &InputError) -> Place {
         let place = match &err.site {
             crate::diagnostic::ErrorSite::Span(s) => {
-                match self.places.iter().rev().find(|(span, _)| span == s) {
-                    Some((_, p)) => Some(p.clone()),
-                    None => match (self.current_place, self.frames.last()) {
-                        (Some((span, line, seq)), Some(frame)) if span == *s => Some(Place {
-                            file: frame.name.clone(),
-                            line,
-                            seq,
-                            walk: false,
-                        }),
-                        _ => None,
-                    },
+                match (self.current_place, self.frames.last()) {
+                    (Some((span, line, seq)), Some(frame)) if span == *s => Some(Place {
+                        file: frame.name.clone(),
+                        line,
+                        seq,
+                        walk: false,
+                    }),
+                    _ => self
+                        .places
+                        .iter()
+                        .rev()
+                        .find(|(span, _)| span == s)
+                        .map(|(_, p)| p.clone()),
                 }
             }
             _ => None,
@@ -414,6 +417,8 @@ impl<'a> Builder<'a> {
                     }
                     self.frames.pop();
                     self.depth = self.depth.saturating_sub(1);
+                    // Its lines are no longer the current frame's.
+                    self.current_place = None;
                 }
             }
         }
@@ -505,6 +510,7 @@ impl<'a> Builder<'a> {
         });
         self.frames = saved;
         self.depth = saved_depth;
+        self.current_place = None;
         let items = scope.finish();
         let entry = &mut self.config.files[index];
         entry.items = items;

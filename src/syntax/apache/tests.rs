@@ -795,3 +795,90 @@ fn tree_nodes_stay_small() {
     assert!(std::mem::size_of::<Item>() <= 40);
     assert!(std::mem::size_of::<Directive>() <= 40);
 }
+
+// Found by review of the span tree against 77b7d65.
+
+/// httpd's `ap_getword_conf` skips leading blanks, so a `${VAR}` whose value starts with
+/// blanks still gives the directive its name (77b7d65 read `ServerName` here).
+#[test]
+fn review_var_with_leading_blanks_keeps_the_directive() {
+    let p = parse("Define SP \" \"\n${SP}ServerName a.test\n");
+    assert!(p.errors().is_empty(), "{:?}", p.errors());
+    assert_eq!(p.flat(), vec!["Define SP  ", "ServerName a.test"]);
+}
+
+/// Same root cause, through a macro's text: `Use` lines are read like any other.
+#[test]
+fn review_var_with_leading_blanks_in_a_read_time_directive() {
+    let p = parse_files(
+        &[
+            ("httpd.conf", "Define SP \"  \"\n${SP}Include inc.conf\n"),
+            ("inc.conf", "ServerName inc.test\n"),
+        ],
+        Options::default(),
+    );
+    assert!(p.errors().is_empty(), "{:?}", p.errors());
+    assert_eq!(p.config.files.len(), 2, "the Include was dropped");
+}
+
+/// An opener left in `places` (here a `<Directory>` from a `Use` inside a taken `<IfModule>`,
+/// closed silently at the end of a.conf: no error) shadows the current line when a later line
+/// has the same span (the same macro body line, used in b.conf): its only error is placed in
+/// a.conf's `Use`.
+#[test]
+fn review_error_place_of_a_macro_line_is_its_own_use() {
+    let p = parse_files(
+        &[
+            (
+                "httpd.conf",
+                "<Macro M $x>\n$x /d>\n</Macro>\nInclude a.conf\nInclude b.conf\n",
+            ),
+            ("a.conf", "<IfModule !nope_module>\nUse M <Directory\n"),
+            ("b.conf", "Use M \"Define a b\"\n"),
+        ],
+        with_macro(),
+    );
+    assert_eq!(p.errors().len(), 1, "{:?}", p.errors());
+    assert!(p.errors()[0].starts_with("Define takes 1-2 arguments"));
+    let place = &p.config.error_places[0];
+    assert!(
+        place.file.ends_with("b.conf\""),
+        "reported in {}",
+        place.file
+    );
+}
+
+/// Lines of a branch not taken are shaped as the same lines would be if httpd read them:
+/// `Foo>` is `Foo`, and `<Bar>` has the arguments `>` (77b7d65 kept `Foo>` and gave `<Bar>`
+/// none; only `parse` shows the difference).
+#[test]
+fn review_inactive_lines_are_shaped_as_read_lines() {
+    let p = parse("<IfModule nope_module>\nFoo>\n<Bar>\n</Bar>\n</IfModule>\n");
+    let main = p.config.main().unwrap();
+    let cond = main.items[0].directive().unwrap();
+    let ItemRef::Inactive(foo) = cond.items()[0].get() else {
+        panic!()
+    };
+    let ItemRef::Inactive(bar) = cond.items()[1].get() else {
+        panic!()
+    };
+    assert_eq!(p.config.name(foo).value.as_slice(), b"Foo");
+    assert_eq!(p.config.raw_args(bar).as_slice(), b">");
+}
+
+/// A section opened on the last line of a macro's text and never closed: the error names the
+/// macro's text, where the opener was read, not the file being read when it ran out.
+#[test]
+fn unclosed_section_from_a_macro_is_placed_in_the_macro_text() {
+    let p = parse_files(
+        &[(
+            "httpd.conf",
+            "<Macro M $d>\n<Directory $d>\n</Macro>\nUse M /srv\n",
+        )],
+        with_macro(),
+    );
+    assert_eq!(p.errors(), ["<Directory> was not closed."]);
+    let place = &p.config.error_places[0];
+    assert!(place.file.starts_with("macro 'm'"), "{}", place.file);
+    assert_eq!(place.line, 1);
+}
