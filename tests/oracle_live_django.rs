@@ -281,6 +281,41 @@ fn xdj005_a_client_claims_https_over_plain_http() {
 }
 
 #[test]
+fn xdj005_an_https_only_route_cannot_be_taken_for_https_over_plain_http() {
+    // The app only on the TLS server, which sends no X-Forwarded-Proto of its own; port 80
+    // only redirects. Against the same app proxied over plain HTTP without the header.
+    let plain = format!(
+        "{CATCH_ALL}\
+         server {{ listen {{HTTP}}; server_name app.test; location / {{ proxy_set_header Host $host; proxy_pass http://127.0.0.1:{{APP}}; }} }}\n"
+    );
+    let bad = Deployment::start(&plain, &base_settings(), &[]);
+    let good = Deployment::start(&site("", ""), &base_settings(), &[]);
+    let spoof = ["X-Forwarded-Proto: https"];
+    let (rb, rg) = (
+        bad.get(false, "app.test", "/", &spoof),
+        good.get(false, "app.test", "/", &spoof),
+    );
+    assert_eq!(
+        rg.status(),
+        301,
+        "nginx redirects before any location: {rg:?}"
+    );
+    // Over TLS the client's header can only tell the truth or claim `http`, which sends the
+    // client itself back to HTTPS: Django's redirect to the very URL it asked for.
+    let truth = good.get(true, "app.test", "/", &spoof);
+    assert!(truth.body().contains("secure=True"), "{truth:?}");
+    let downgrade = good.get(true, "app.test", "/", &["X-Forwarded-Proto: http"]);
+    assert_eq!(
+        downgrade.headers("location"),
+        ["https://app.test/"],
+        "{downgrade:?}"
+    );
+    prove("XDJ005", (&bad, rb), (&good, rg), |r| {
+        r.body().contains("secure=True")
+    });
+}
+
+#[test]
 fn xdj001_django_refuses_a_name_nginx_routes_to_it() {
     let mut narrow = base_settings();
     narrow["ALLOWED_HOSTS"] = json!(["app.test"]);

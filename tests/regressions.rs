@@ -137,3 +137,68 @@ fn srv004_leaves_package_directories_alone() {
         ["files under /media/ can be executed: a handler applies to them"]
     );
 }
+
+/// Writes a deployment's files into a scratch directory and audits it with one rule; the
+/// findings as the JSON report gives them.
+fn audit_with(rule: &str, files: &[(&str, &str)]) -> Vec<serde_json::Value> {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let out = Command::cargo_bin("deploy-audit")
+        .unwrap()
+        .args(["check", "--select", rule, "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["errors"], serde_json::json!([]), "{report}");
+    report["findings"].as_array().unwrap().clone()
+}
+
+const PROXY_SSL_SETTINGS: &str = "DEBUG: false\nALLOWED_HOSTS: [shop.example.com]\n\
+    SECURE_PROXY_SSL_HEADER: [HTTP_X_FORWARDED_PROTO, https]\nSECURE_SSL_REDIRECT: true\n";
+
+/// XDJ005 reported routes served only over TLS (uwsgi behind certbot's layout, with or without
+/// a `uwsgi_param` of the header; one server for both ports behind `if ($scheme != "https")`):
+/// there the request is HTTPS whatever the client sends. Only routes plain HTTP reaches count.
+#[test]
+fn xdj005_leaves_routes_served_only_over_tls_alone() {
+    let certbot = |param: &str| {
+        format!(
+            "events {{}}\nhttp {{\n\
+             server {{ listen 443 ssl; server_name shop.example.com;\n\
+               ssl_certificate /etc/ssl/c.pem; ssl_certificate_key /etc/ssl/k.pem;\n\
+               location / {{ uwsgi_pass unix:/run/uwsgi/shop.sock; {param} }} }}\n\
+             server {{ if ($host = shop.example.com) {{ return 301 https://$host$request_uri; }}\n\
+               listen 80; server_name shop.example.com; return 404; }}\n}}\n"
+        )
+    };
+    let guarded = "events {}\nhttp {\n\
+         server { listen 80; listen 443 ssl; server_name shop.example.com;\n\
+           ssl_certificate /etc/ssl/c.pem; ssl_certificate_key /etc/ssl/k.pem;\n\
+           if ($scheme != \"https\") { return 301 https://$host$request_uri; }\n\
+           location / { uwsgi_param HTTP_X_FORWARDED_PROTO https; uwsgi_pass unix:/run/uwsgi/shop.sock; } }\n}\n";
+    for conf in [
+        certbot(""),
+        certbot("uwsgi_param HTTP_X_FORWARDED_PROTO $scheme;"),
+        certbot("uwsgi_param HTTP_X_FORWARDED_PROTO https;"),
+        guarded.to_string(),
+    ] {
+        let found = audit_with(
+            "XDJ005",
+            &[("nginx.conf", &conf), ("settings.yaml", PROXY_SSL_SETTINGS)],
+        );
+        assert_eq!(found, Vec::<serde_json::Value>::new(), "{conf}");
+    }
+    // The same route reached over plain HTTP is still reported.
+    let both = guarded.replace(
+        "if ($scheme != \"https\") { return 301 https://$host$request_uri; }",
+        "",
+    );
+    let found = audit_with(
+        "XDJ005",
+        &[("nginx.conf", &both), ("settings.yaml", PROXY_SSL_SETTINGS)],
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
+}

@@ -88,15 +88,15 @@ pub(crate) fn app_routes<'s>(ctx: &Context, server: &'s Server) -> Vec<AppRoute<
     }
     let mut out = Vec::new();
     for host in &server.hosts {
-        if host.first.is_some() || host.turns_everyone_away() || !ctx.serves(host) {
+        if host.turns_everyone_away() || !ctx.serves(host) {
             continue;
         }
         for tls in [false, true] {
-            if !host
-                .listens
-                .iter()
-                .any(|l| server_socket_tls(server, l) == tls)
-            {
+            // Some socket of this scheme where nothing answers before routing (a server-level
+            // redirect, or an nginx `if ($scheme …)` that holds there).
+            if !host.listens.iter().any(|l| {
+                server_socket_tls(server, l) == tls && host.first_for(tls, l.addr.port).is_none()
+            }) {
                 continue;
             }
             walk(host, std::slice::from_ref(&host.fallback), tls, &mut out);
