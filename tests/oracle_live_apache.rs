@@ -337,6 +337,39 @@ fn xdj005_httpd_passes_the_clients_x_forwarded_proto_on() {
     });
 }
 
+#[test]
+fn xdj005_a_request_header_set_from_the_clients_own_is_the_clients() {
+    let settings = "DEBUG: false\nALLOWED_HOSTS: [app.test]\nSECURE_PROXY_SSL_HEADER: [HTTP_X_FORWARDED_PROTO, https]\n";
+    let spoof = "X-Forwarded-Proto: https\r\n";
+    // ap_expr's `req` and its alias `http` read a request header.
+    for function in ["req", "http"] {
+        let copied = APP.replace(
+            "RequestHeader set X-Forwarded-Proto http\n",
+            &format!(
+                "RequestHeader set X-Forwarded-Proto \"expr=%{{{function}:X-Forwarded-Proto}}\"\n"
+            ),
+        );
+        assert_ne!(copied, APP);
+        let bad = run(
+            &format!("{CATCH_ALL}{copied}"),
+            Some(settings),
+            "app.test",
+            "/",
+            spoof,
+        );
+        let good = run(
+            &format!("{CATCH_ALL}{APP}"),
+            Some(settings),
+            "app.test",
+            "/",
+            spoof,
+        );
+        prove("XDJ005", bad, good, |r| {
+            r.header("x-seen-proto").as_deref() == Some("https")
+        });
+    }
+}
+
 /// mod_php needs the prefork MPM; these are the modules of a Debian PHP site.
 const PHP_MODULES: &[&str] = &[
     "mpm_prefork",

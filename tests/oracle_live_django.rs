@@ -316,6 +316,26 @@ fn xdj005_an_https_only_route_cannot_be_taken_for_https_over_plain_http() {
 }
 
 #[test]
+fn xdj005_a_header_copied_from_the_clients_own_is_the_clients() {
+    let plain = |value: &str| {
+        format!(
+            "{CATCH_ALL}\
+             server {{ listen {{HTTP}}; server_name app.test; location / {{ proxy_set_header Host $host; proxy_set_header X-Forwarded-Proto {value}; proxy_pass http://127.0.0.1:{{APP}}; }} }}\n"
+        )
+    };
+    let bad = Deployment::start(&plain("$http_x_forwarded_proto"), &base_settings(), &[]);
+    let good = Deployment::start(&plain("$scheme"), &base_settings(), &[]);
+    let spoof = ["X-Forwarded-Proto: https"];
+    let (rb, rg) = (
+        bad.get(false, "app.test", "/", &spoof),
+        good.get(false, "app.test", "/", &spoof),
+    );
+    prove("XDJ005", (&bad, rb), (&good, rg), |r| {
+        r.body().contains("secure=True")
+    });
+}
+
+#[test]
 fn xdj001_django_refuses_a_name_nginx_routes_to_it() {
     let mut narrow = base_settings();
     narrow["ALLOWED_HOSTS"] = json!(["app.test"]);

@@ -565,3 +565,41 @@ fn xdj005_uwsgi_hands_the_clients_x_forwarded_proto_to_the_app() {
     // run_full sends `X-Forwarded-Proto: https` over plain HTTP, as a spoofing client would.
     prove("XDJ005", bad, good, |r| r.body().contains("proto=https"));
 }
+
+#[test]
+fn xdj005_a_uwsgi_param_copied_from_the_clients_header_hands_its_value_on() {
+    let scratch = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let _echo = start_uwsgi_echo(scratch.path(), port);
+    let settings = "DEBUG: false\nALLOWED_HOSTS: [app.test]\nSECURE_PROXY_SSL_HEADER: [HTTP_X_FORWARDED_PROTO, https]\n";
+    let site = |value: &str| {
+        format!(
+            "server {{ listen {{P1}} default_server; return 444; }}\n\
+             server {{ listen {{P1}}; server_name app.test; location / {{ uwsgi_param HTTP_X_FORWARDED_PROTO {value}; uwsgi_pass 127.0.0.1:{{P3}}; }} }}"
+        )
+    };
+    let bad = run_full(
+        &site("$http_x_forwarded_proto"),
+        &[],
+        "app.test",
+        "/",
+        Some(port),
+        Some(settings),
+    );
+    let good = run_full(
+        &site("$scheme"),
+        &[],
+        "app.test",
+        "/",
+        Some(port),
+        Some(settings),
+    );
+    // run_full sends `X-Forwarded-Proto: https` over plain HTTP; the good variant's app sees
+    // only nginx's `http` (a uwsgi_param of the same name replaces the client's header).
+    assert!(
+        good.response.body().contains("proto=http\n"),
+        "{:?}",
+        good.response
+    );
+    prove("XDJ005", bad, good, |r| r.body().contains("proto=https"));
+}

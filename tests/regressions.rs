@@ -202,3 +202,40 @@ fn xdj005_leaves_routes_served_only_over_tls_alone() {
     );
     assert_eq!(found.len(), 1, "{found:?}");
 }
+
+/// XDJ005 passed a plain-HTTP route whose header was copied from the client's own
+/// (`$http_x_forwarded_proto`): the client's value reached Django as before.
+#[test]
+fn xdj005_reports_a_header_copied_from_the_clients_own() {
+    for directive in [
+        "proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto; proxy_pass http://127.0.0.1:8000;",
+        "proxy_set_header X-Forwarded-Proto ${http_x_forwarded_proto}; proxy_pass http://127.0.0.1:8000;",
+        "uwsgi_param HTTP_X_FORWARDED_PROTO $http_x_forwarded_proto; uwsgi_pass unix:/run/uwsgi/shop.sock;",
+    ] {
+        let conf = format!(
+            "events {{}}\nhttp {{\nserver {{ listen 80; server_name shop.example.com;\n\
+             location / {{ {directive} }} }}\n}}\n"
+        );
+        let found = audit_with(
+            "XDJ005",
+            &[("nginx.conf", &conf), ("settings.yaml", PROXY_SSL_SETTINGS)],
+        );
+        assert_eq!(found.len(), 1, "{directive}: {found:?}");
+        assert_eq!(found[0]["line"], 4, "points at the header: {found:?}");
+        assert!(
+            found[0]["label"]
+                .as_str()
+                .unwrap()
+                .contains("from the client's own header"),
+            "{found:?}"
+        );
+    }
+    // A longer variable that merely starts the same is not the client's header.
+    let conf = "events {}\nhttp {\nserver { listen 80; server_name shop.example.com;\n\
+         location / { proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto_checked; proxy_pass http://127.0.0.1:8000; } }\n}\n";
+    let found = audit_with(
+        "XDJ005",
+        &[("nginx.conf", conf), ("settings.yaml", PROXY_SSL_SETTINGS)],
+    );
+    assert_eq!(found, Vec::<serde_json::Value>::new());
+}

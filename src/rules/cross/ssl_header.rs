@@ -42,7 +42,9 @@ declare_rule! {
     /// With `SECURE_PROXY_SSL_HEADER` set, every route to the app that plain HTTP reaches
     /// overwrites that header: the server sets it itself (`proxy_set_header X-Forwarded-Proto
     /// $scheme;`, for `uwsgi_pass` `uwsgi_param HTTP_X_FORWARDED_PROTO $scheme;`, httpd
-    /// `RequestHeader set`), and never to `https`.
+    /// `RequestHeader set`), never to `https`, and not from the client's own header
+    /// (nginx's `$http_x_forwarded_proto`, httpd's `expr=%{req:X-Forwarded-Proto}` hand the
+    /// client's value on).
     ///
     /// A route is reached over plain HTTP when its host listens on a socket without TLS and
     /// does not answer there before routing (a server-level `return 301`, or an nginx
@@ -59,6 +61,7 @@ declare_rule! {
     /// ## Example
     /// ```nginx
     /// server { listen 80; location / { proxy_set_header Host $host; proxy_pass http://app; } }
+    /// server { listen 8080; location / { proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto; proxy_pass http://app; } }
     /// ```
     ///
     /// ## Fix
@@ -161,6 +164,22 @@ pub fn check_loop(ctx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
+/// Whether a value sent upstream is built from the client's own `header`: nginx's
+/// `$http_x_forwarded_proto` (or `${http_x_forwarded_proto}`), httpd's
+/// `expr=%{req:X-Forwarded-Proto}` (or `%{http:…}`), anywhere in it.
+fn from_client(value: &str, header: &str) -> bool {
+    let header = header.to_ascii_lowercase();
+    let var = format!("http_{}", header.replace('-', "_"));
+    let value = value.to_ascii_lowercase();
+    value.contains(&format!("${{{var}}}"))
+        || ["req", "http"]
+            .iter()
+            .any(|f| value.contains(&format!("%{{{f}:{header}}}")))
+        || value.match_indices(&format!("${var}")).any(|(at, m)| {
+            !value[at + m.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+        })
+}
+
 pub fn check_spoof(ctx: &Context, out: &mut Vec<Finding>) {
     for settings in ctx.settings {
         let Some((header, value, setting)) = wanted(settings) else {
@@ -175,10 +194,20 @@ pub fn check_spoof(ctx: &Context, out: &mut Vec<Finding>) {
                 if protocol(r.route) != Some(ProxyProtocol::Http) && !uwsgi {
                     continue;
                 }
-                let span = r.route.action.as_ref().map_or(r.route.span, |a| a.span());
+                let mut span = r.route.action.as_ref().map_or(r.route.span, |a| a.span());
+                let mut copied = false;
                 let sent = r.route.upstream_headers.iter().find(|h| h.name == header);
                 let problem = match sent {
                     None => format!("passes the client's `{}` header on", shown(&header)),
+                    Some(h) if from_client(&h.value, &header) => {
+                        span = h.span.unwrap_or(span);
+                        copied = true;
+                        format!(
+                            "sets `{}` from the client's own header (`{}`)",
+                            shown(&header),
+                            h.value
+                        )
+                    }
                     Some(h) if resolved(&h.value, false).as_deref() == Some(value.as_str()) => {
                         format!("sets `{}: {value}` on plain HTTP", shown(&header))
                     }
@@ -204,9 +233,12 @@ pub fn check_spoof(ctx: &Context, out: &mut Vec<Finding>) {
                                 },
                                 format!("RequestHeader set {} http", shown(&header)),
                             );
-                            match r.host.kind {
-                                ServerKind::Nginx => format!("add `{directive}` to this route"),
-                                ServerKind::Apache => {
+                            match (copied, r.host.kind) {
+                                (true, _) => format!("make it `{directive}`"),
+                                (false, ServerKind::Nginx) => {
+                                    format!("add `{directive}` to this route")
+                                }
+                                (false, ServerKind::Apache) => {
                                     format!("add `{directive}` to this virtual host")
                                 }
                             }
