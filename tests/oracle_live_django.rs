@@ -335,6 +335,64 @@ fn xdj005_a_header_copied_from_the_clients_own_is_the_clients() {
     });
 }
 
+/// A server without `server_name`, the only one on its port: nginx's default host there.
+fn default_app(listen: &str, extra: &str) -> String {
+    format!(
+        "server {{ listen {listen}; {extra} location / {{ proxy_set_header Host $host; {XFP} proxy_pass http://127.0.0.1:{{APP}}; }} }}\n"
+    )
+}
+
+#[test]
+fn xdj002_a_default_server_routes_every_name_to_the_app() {
+    let mut settings = base_settings();
+    settings["SECURE_SSL_REDIRECT"] = json!(false);
+    settings["ALLOWED_HOSTS"] = json!(["app.test", "203.0.113.10"]);
+    let named = format!(
+        "{CATCH_ALL}\
+         server {{ listen {{HTTP}}; server_name app.test; location / {{ proxy_set_header Host $host; {XFP} proxy_pass http://127.0.0.1:{{APP}}; }} }}\n"
+    );
+    let bad = Deployment::start(&named, &settings, &[]);
+    let good = Deployment::start(&default_app("{HTTP}", ""), &settings, &[]);
+    // A request for the server's IP address, as a browser sends it.
+    let ip = ["Host: 203.0.113.10"];
+    let (rb, rg) = (
+        bad.get(false, "app.test", "/", &ip),
+        good.get(false, "app.test", "/", &ip),
+    );
+    prove("XDJ002", (&bad, rb), (&good, rg), |r| {
+        !r.body().contains("DJANGO host=203.0.113.10")
+    });
+}
+
+#[test]
+fn xdj010_a_default_tls_server_serves_every_origin() {
+    let mut settings = base_settings();
+    settings["ALLOWED_HOSTS"] = json!(["app.test", "www.app.test"]);
+    settings["CSRF_TRUSTED_ORIGINS"] = json!(["https://app.test", "https://www.app.test"]);
+    // Bad: only app.test is named on the TLS port, behind a catch-all refusing the rest.
+    let named = format!(
+        "{CATCH_ALL}\
+         server {{ listen {{HTTPS}} ssl; {{TLS}} server_name app.test; location / {{ proxy_set_header Host $host; {XFP} proxy_pass http://127.0.0.1:{{APP}}; }} }}\n"
+    );
+    let bad = Deployment::start(&named, &settings, &[]);
+    // Good: the TLS server names nobody and is the only one on its port.
+    let good = Deployment::start(
+        &format!(
+            "server {{ listen {{HTTP}}; return 301 https://$host$request_uri; }}\n{}",
+            default_app("{HTTPS} ssl", "{TLS}")
+        ),
+        &settings,
+        &[],
+    );
+    let (rb, rg) = (
+        bad.get(true, "www.app.test", "/", &[]),
+        good.get(true, "www.app.test", "/", &[]),
+    );
+    prove("XDJ010", (&bad, rb), (&good, rg), |r| {
+        !r.body().contains("DJANGO host=www.app.test")
+    });
+}
+
 #[test]
 fn xdj001_django_refuses_a_name_nginx_routes_to_it() {
     let mut narrow = base_settings();

@@ -239,3 +239,53 @@ fn xdj005_reports_a_header_copied_from_the_clients_own() {
     );
     assert_eq!(found, Vec::<serde_json::Value>::new());
 }
+
+/// XDJ002 told the Docker Compose layout — one nginx server without `server_name`, published
+/// as localhost:1337 — that the app's names and IP address were routed nowhere: the default
+/// host of a socket takes every name no other host claims there.
+#[test]
+fn xdj002_counts_the_default_host_as_routing_every_name() {
+    let conf = "events {}\nhttp {\nserver { listen 80;\n\
+         location / { proxy_pass http://web:8000; proxy_set_header Host $host; } }\n}\n";
+    let settings = "DEBUG: false\nALLOWED_HOSTS: [localhost, 203.0.113.10, shop.example.com]\n";
+    let found = audit_with(
+        "XDJ002",
+        &[("nginx.conf", conf), ("settings.yaml", settings)],
+    );
+    assert_eq!(found, Vec::<serde_json::Value>::new());
+    // A name another server on the socket claims goes there, not to the default host.
+    let claimed = conf.replace(
+        "\n}\n",
+        "\nserver { listen 80; server_name old.example.net; return 301 http://shop.example.com/; }\n}\n",
+    );
+    let settings = "DEBUG: false\nALLOWED_HOSTS: [shop.example.com, old.example.net]\n";
+    let found = audit_with(
+        "XDJ002",
+        &[("nginx.conf", &claimed), ("settings.yaml", settings)],
+    );
+    let messages: Vec<&str> = found
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages,
+        ["ALLOWED_HOSTS accepts `old.example.net`, which no server routes to the app"]
+    );
+}
+
+/// XDJ010 said "the app is served there only over plain HTTP" for an origin the default TLS
+/// server (no `server_name`) serves: a default host serves every name on its socket.
+#[test]
+fn xdj010_counts_the_default_tls_host_as_serving_every_origin() {
+    let conf = "events {}\nhttp {\n\
+         server { listen 80; server_name shop.example.com; location / { proxy_pass http://127.0.0.1:8000; } }\n\
+         server { listen 443 ssl; ssl_certificate /etc/ssl/c.pem; ssl_certificate_key /etc/ssl/k.pem;\n\
+           location / { proxy_pass http://127.0.0.1:8000; } }\n}\n";
+    let settings = "DEBUG: false\nALLOWED_HOSTS: [shop.example.com]\n\
+         CSRF_TRUSTED_ORIGINS: [\"https://shop.example.com\", \"http://localhost:1337\"]\n";
+    let found = audit_with(
+        "XDJ010",
+        &[("nginx.conf", conf), ("settings.yaml", settings)],
+    );
+    assert_eq!(found, Vec::<serde_json::Value>::new());
+}
