@@ -354,6 +354,57 @@ fn xdj005_httpd_passes_the_clients_x_forwarded_proto_on() {
     });
 }
 
+#[test]
+fn xdj005_a_request_header_set_from_the_clients_own_is_the_clients() {
+    let settings = "DEBUG: false\nALLOWED_HOSTS: [app.test]\nSECURE_PROXY_SSL_HEADER: [HTTP_X_FORWARDED_PROTO, https]\n";
+    let spoof = "X-Forwarded-Proto: https\r\n";
+    // ap_expr's `req` and its alias `http` read a request header.
+    for function in ["req", "http"] {
+        let copied = APP.replace(
+            "RequestHeader set X-Forwarded-Proto http\n",
+            &format!(
+                "RequestHeader set X-Forwarded-Proto \"expr=%{{{function}:X-Forwarded-Proto}}\"\n"
+            ),
+        );
+        assert_ne!(copied, APP);
+        let bad = run(
+            &format!("{CATCH_ALL}{copied}"),
+            Some(settings),
+            "app.test",
+            "/",
+            spoof,
+        );
+        let good = run(
+            &format!("{CATCH_ALL}{APP}"),
+            Some(settings),
+            "app.test",
+            "/",
+            spoof,
+        );
+        prove("XDJ005", bad, good, |r| {
+            r.header("x-seen-proto").as_deref() == Some("https")
+        });
+    }
+}
+
+#[test]
+fn xdj002_the_only_virtual_host_takes_every_name_allowed_hosts_lists() {
+    // The server's IP address in ALLOWED_HOSTS: the first virtual host of the socket answers
+    // it whatever its ServerName, unless a catch-all comes first.
+    let settings = "DEBUG: false\nALLOWED_HOSTS: [app.test, 203.0.113.10]\n";
+    let bad = run(
+        &format!("{CATCH_ALL}{APP}"),
+        Some(settings),
+        "203.0.113.10",
+        "/",
+        "",
+    );
+    let good = run(APP, Some(settings), "203.0.113.10", "/", "");
+    prove("XDJ002", bad, good, |r| {
+        r.header("x-seen-host").as_deref() != Some("203.0.113.10")
+    });
+}
+
 /// mod_php needs the prefork MPM; these are the modules of a Debian PHP site.
 const PHP_MODULES: &[&str] = &[
     "mpm_prefork",
@@ -513,4 +564,78 @@ fn xdj007_a_proxy_pass_before_its_exclusion_sends_static_files_to_the_app() {
     let good = run_order(right);
     // The stand-in app answered (it marks its answers); the good order serves the file.
     prove("XDJ007", bad, good, |r| r.header("x-seen-host").is_some());
+}
+
+/// The virtual host the model says answers each Host on the front socket (XDJ002 and XDJ010
+/// rely on it) against the one httpd really picks: the first in configuration order whose
+/// `ServerName` or `ServerAlias` (wildcards included) matches, else the first of the socket.
+#[test]
+fn the_model_picks_the_virtual_host_httpd_picks_for_each_host() {
+    use deploy_audit::model::server::NameAnswer;
+    let vhosts = [
+        "ServerName first.example.com",
+        "ServerName shop.example.com\n    ServerAlias www.shop.example.com",
+        "ServerName other.example.com\n    ServerAlias *.example.com",
+        "ServerName a.example.com",
+        "ServerName api.example.net\n    ServerAlias api?.example.net example.*",
+    ];
+    let body: String = vhosts
+        .iter()
+        .enumerate()
+        .map(|(i, names)| {
+            format!(
+                "<VirtualHost *:{{P1}}>\n    {names}\n    Redirect 302 / http://h{i}.invalid/\n</VirtualHost>\n"
+            )
+        })
+        .collect();
+    let probes = [
+        "first.example.com",
+        "shop.example.com",
+        "WWW.Shop.Example.com",
+        "a.example.com",
+        "x.example.com",
+        "api.example.net",
+        "api7.example.net",
+        "example.org",
+        "203.0.113.10",
+        "localhost",
+    ];
+    let mut mismatches = Vec::new();
+    for name in probes {
+        let got = run(&body, None, name, "/", "");
+        let theirs = got
+            .response
+            .header("location")
+            .and_then(|l| {
+                l.strip_prefix("http://")
+                    .and_then(|l| l.strip_suffix(".invalid/"))
+                    .map(str::to_string)
+            })
+            .unwrap_or_default();
+        let ours = match answer_for(&body, name) {
+            NameAnswer::Host(h) => format!("h{h}"),
+            other => format!("{other:?}"),
+        };
+        if ours != theirs {
+            mismatches.push(format!("{name}: httpd {theirs}, model {ours}"));
+        }
+    }
+    assert!(mismatches.is_empty(), "{mismatches:#?}");
+}
+
+/// The model's answer for a name on the front socket of `vhosts` alone.
+fn answer_for(vhosts: &str, name: &str) -> deploy_audit::model::server::NameAnswer {
+    let conf = format!("Listen 8080\n{}", vhosts.replace("{P1}", "8080"));
+    let mut sources = deploy_audit::source::SourceMap::new();
+    let id = sources.add("httpd.conf", conf.into_bytes());
+    let config = deploy_audit::syntax::apache::parse_file(
+        &mut sources,
+        id,
+        &deploy_audit::syntax::apache::Options {
+            read_envvars: false,
+            ..Default::default()
+        },
+    );
+    let server = deploy_audit::model::apache::build(&config, &sources);
+    server.host_for(&server.listeners[0], name)
 }

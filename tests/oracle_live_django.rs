@@ -281,6 +281,119 @@ fn xdj005_a_client_claims_https_over_plain_http() {
 }
 
 #[test]
+fn xdj005_an_https_only_route_cannot_be_taken_for_https_over_plain_http() {
+    // The app only on the TLS server, which sends no X-Forwarded-Proto of its own; port 80
+    // only redirects. Against the same app proxied over plain HTTP without the header.
+    let plain = format!(
+        "{CATCH_ALL}\
+         server {{ listen {{HTTP}}; server_name app.test; location / {{ proxy_set_header Host $host; proxy_pass http://127.0.0.1:{{APP}}; }} }}\n"
+    );
+    let bad = Deployment::start(&plain, &base_settings(), &[]);
+    let good = Deployment::start(&site("", ""), &base_settings(), &[]);
+    let spoof = ["X-Forwarded-Proto: https"];
+    let (rb, rg) = (
+        bad.get(false, "app.test", "/", &spoof),
+        good.get(false, "app.test", "/", &spoof),
+    );
+    assert_eq!(
+        rg.status(),
+        301,
+        "nginx redirects before any location: {rg:?}"
+    );
+    // Over TLS the client's header can only tell the truth or claim `http`, which sends the
+    // client itself back to HTTPS: Django's redirect to the very URL it asked for.
+    let truth = good.get(true, "app.test", "/", &spoof);
+    assert!(truth.body().contains("secure=True"), "{truth:?}");
+    let downgrade = good.get(true, "app.test", "/", &["X-Forwarded-Proto: http"]);
+    assert_eq!(
+        downgrade.headers("location"),
+        ["https://app.test/"],
+        "{downgrade:?}"
+    );
+    prove("XDJ005", (&bad, rb), (&good, rg), |r| {
+        r.body().contains("secure=True")
+    });
+}
+
+#[test]
+fn xdj005_a_header_copied_from_the_clients_own_is_the_clients() {
+    let plain = |value: &str| {
+        format!(
+            "{CATCH_ALL}\
+             server {{ listen {{HTTP}}; server_name app.test; location / {{ proxy_set_header Host $host; proxy_set_header X-Forwarded-Proto {value}; proxy_pass http://127.0.0.1:{{APP}}; }} }}\n"
+        )
+    };
+    let bad = Deployment::start(&plain("$http_x_forwarded_proto"), &base_settings(), &[]);
+    let good = Deployment::start(&plain("$scheme"), &base_settings(), &[]);
+    let spoof = ["X-Forwarded-Proto: https"];
+    let (rb, rg) = (
+        bad.get(false, "app.test", "/", &spoof),
+        good.get(false, "app.test", "/", &spoof),
+    );
+    prove("XDJ005", (&bad, rb), (&good, rg), |r| {
+        r.body().contains("secure=True")
+    });
+}
+
+/// A server without `server_name`, the only one on its port: nginx's default host there.
+fn default_app(listen: &str, extra: &str) -> String {
+    format!(
+        "server {{ listen {listen}; {extra} location / {{ proxy_set_header Host $host; {XFP} proxy_pass http://127.0.0.1:{{APP}}; }} }}\n"
+    )
+}
+
+#[test]
+fn xdj002_a_default_server_routes_every_name_to_the_app() {
+    let mut settings = base_settings();
+    settings["SECURE_SSL_REDIRECT"] = json!(false);
+    settings["ALLOWED_HOSTS"] = json!(["app.test", "203.0.113.10"]);
+    let named = format!(
+        "{CATCH_ALL}\
+         server {{ listen {{HTTP}}; server_name app.test; location / {{ proxy_set_header Host $host; {XFP} proxy_pass http://127.0.0.1:{{APP}}; }} }}\n"
+    );
+    let bad = Deployment::start(&named, &settings, &[]);
+    let good = Deployment::start(&default_app("{HTTP}", ""), &settings, &[]);
+    // A request for the server's IP address, as a browser sends it.
+    let ip = ["Host: 203.0.113.10"];
+    let (rb, rg) = (
+        bad.get(false, "app.test", "/", &ip),
+        good.get(false, "app.test", "/", &ip),
+    );
+    prove("XDJ002", (&bad, rb), (&good, rg), |r| {
+        !r.body().contains("DJANGO host=203.0.113.10")
+    });
+}
+
+#[test]
+fn xdj010_a_default_tls_server_serves_every_origin() {
+    let mut settings = base_settings();
+    settings["ALLOWED_HOSTS"] = json!(["app.test", "www.app.test"]);
+    settings["CSRF_TRUSTED_ORIGINS"] = json!(["https://app.test", "https://www.app.test"]);
+    // Bad: only app.test is named on the TLS port, behind a catch-all refusing the rest.
+    let named = format!(
+        "{CATCH_ALL}\
+         server {{ listen {{HTTPS}} ssl; {{TLS}} server_name app.test; location / {{ proxy_set_header Host $host; {XFP} proxy_pass http://127.0.0.1:{{APP}}; }} }}\n"
+    );
+    let bad = Deployment::start(&named, &settings, &[]);
+    // Good: the TLS server names nobody and is the only one on its port.
+    let good = Deployment::start(
+        &format!(
+            "server {{ listen {{HTTP}}; return 301 https://$host$request_uri; }}\n{}",
+            default_app("{HTTPS} ssl", "{TLS}")
+        ),
+        &settings,
+        &[],
+    );
+    let (rb, rg) = (
+        bad.get(true, "www.app.test", "/", &[]),
+        good.get(true, "www.app.test", "/", &[]),
+    );
+    prove("XDJ010", (&bad, rb), (&good, rg), |r| {
+        !r.body().contains("DJANGO host=www.app.test")
+    });
+}
+
+#[test]
 fn xdj001_django_refuses_a_name_nginx_routes_to_it() {
     let mut narrow = base_settings();
     narrow["ALLOWED_HOSTS"] = json!(["app.test"]);

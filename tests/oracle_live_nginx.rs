@@ -580,3 +580,122 @@ fn xdj005_uwsgi_hands_the_clients_x_forwarded_proto_to_the_app() {
     // run_full sends `X-Forwarded-Proto: https` over plain HTTP, as a spoofing client would.
     prove("XDJ005", bad, good, |r| r.body().contains("proto=https"));
 }
+
+#[test]
+fn xdj005_a_uwsgi_param_copied_from_the_clients_header_hands_its_value_on() {
+    let scratch = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let _echo = start_uwsgi_echo(scratch.path(), port);
+    let settings = "DEBUG: false\nALLOWED_HOSTS: [app.test]\nSECURE_PROXY_SSL_HEADER: [HTTP_X_FORWARDED_PROTO, https]\n";
+    let site = |value: &str| {
+        format!(
+            "server {{ listen {{P1}} default_server; return 444; }}\n\
+             server {{ listen {{P1}}; server_name app.test; location / {{ uwsgi_param HTTP_X_FORWARDED_PROTO {value}; uwsgi_pass 127.0.0.1:{{P3}}; }} }}"
+        )
+    };
+    let bad = run_full(
+        &site("$http_x_forwarded_proto"),
+        &[],
+        "app.test",
+        "/",
+        Some(port),
+        Some(settings),
+    );
+    let good = run_full(
+        &site("$scheme"),
+        &[],
+        "app.test",
+        "/",
+        Some(port),
+        Some(settings),
+    );
+    // run_full sends `X-Forwarded-Proto: https` over plain HTTP; the good variant's app sees
+    // only nginx's `http` (a uwsgi_param of the same name replaces the client's header).
+    assert!(
+        good.response.body().contains("proto=http\n"),
+        "{:?}",
+        good.response
+    );
+    prove("XDJ005", bad, good, |r| r.body().contains("proto=https"));
+}
+
+/// The host the model says answers each Host on the front socket (XDJ002 and XDJ010 rely on
+/// it) against the server nginx really picks: exact names before the longest leading wildcard
+/// (`.example.org` is one, and also an exact name) before the longest trailing wildcard before
+/// the first matching regex, and the default server for every other name.
+#[test]
+fn the_model_picks_the_server_nginx_picks_for_each_host() {
+    use deploy_audit::model::server::NameAnswer;
+    let servers = [
+        "server_name _;",
+        "listen {P1} default_server;",
+        "server_name shop.example.com;",
+        "server_name *.example.com;",
+        "server_name *.shop.example.com;",
+        "server_name .example.org;",
+        "server_name www.example.org;",
+        "server_name example.* mail.*;",
+        "server_name ~^api\\d+\\.example\\.net$;",
+        "server_name api1.example.net;",
+        "server_name ~^(www\\.)?example\\.net$;",
+    ];
+    let body: String = servers
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let listen = if s.starts_with("listen") {
+                ""
+            } else {
+                "listen {P1};"
+            };
+            format!("server {{ {listen} {s} return 200 \"h{i}\\n\"; }}\n")
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let ports = [free_port(), free_port(), free_port()];
+    let conf = config(&body, dir.path(), ports);
+    std::fs::write(dir.path().join("nginx.conf"), &conf).unwrap();
+    let mut sources = deploy_audit::source::SourceMap::new();
+    let id = sources.add("nginx.conf", conf.into_bytes());
+    let parsed = deploy_audit::syntax::nginx::parse_file(&mut sources, id).unwrap();
+    let model = deploy_audit::model::nginx::build(&parsed, &sources);
+    let front = model
+        .listeners
+        .iter()
+        .find(|l| l.addr.port == ports[0])
+        .unwrap();
+    // hosts[0] is the stand-in app; server `hN` is hosts[N + 1].
+    let ours = |name: &str| match model.host_for(front, name) {
+        NameAnswer::Host(h) => format!("h{}", h - 1),
+        other => format!("{other:?}"),
+    };
+    let _nginx = start_nginx(dir.path(), &ports[..2]);
+    let probes = [
+        "shop.example.com",
+        "SHOP.Example.COM",
+        "shop.example.com.",
+        "a.shop.example.com",
+        "x.example.com",
+        "mail.example.com",
+        "example.org",
+        "www.example.org",
+        "a.example.org",
+        "example.net",
+        "www.example.net",
+        "api1.example.net",
+        "api7.example.net",
+        "mail.test",
+        "example.test",
+        "203.0.113.10",
+        "localhost",
+        "_",
+    ];
+    let mut mismatches = Vec::new();
+    for name in probes {
+        let theirs = http_get(ports[0], name, "/", "").body().trim().to_string();
+        if ours(name) != theirs {
+            mismatches.push(format!("{name}: nginx {theirs}, model {}", ours(name)));
+        }
+    }
+    assert!(mismatches.is_empty(), "{mismatches:#?}");
+}

@@ -137,3 +137,155 @@ fn srv004_leaves_package_directories_alone() {
         ["files under /media/ can be executed: a handler applies to them"]
     );
 }
+
+/// Writes a deployment's files into a scratch directory and audits it with one rule; the
+/// findings as the JSON report gives them.
+fn audit_with(rule: &str, files: &[(&str, &str)]) -> Vec<serde_json::Value> {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let out = Command::cargo_bin("deploy-audit")
+        .unwrap()
+        .args(["check", "--select", rule, "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["errors"], serde_json::json!([]), "{report}");
+    report["findings"].as_array().unwrap().clone()
+}
+
+const PROXY_SSL_SETTINGS: &str = "DEBUG: false\nALLOWED_HOSTS: [shop.example.com]\n\
+    SECURE_PROXY_SSL_HEADER: [HTTP_X_FORWARDED_PROTO, https]\nSECURE_SSL_REDIRECT: true\n";
+
+/// XDJ005 reported routes served only over TLS (uwsgi behind certbot's layout, with or without
+/// a `uwsgi_param` of the header; one server for both ports behind `if ($scheme != "https")`):
+/// there the request is HTTPS whatever the client sends. Only routes plain HTTP reaches count.
+#[test]
+fn xdj005_leaves_routes_served_only_over_tls_alone() {
+    let certbot = |param: &str| {
+        format!(
+            "events {{}}\nhttp {{\n\
+             server {{ listen 443 ssl; server_name shop.example.com;\n\
+               ssl_certificate /etc/ssl/c.pem; ssl_certificate_key /etc/ssl/k.pem;\n\
+               location / {{ uwsgi_pass unix:/run/uwsgi/shop.sock; {param} }} }}\n\
+             server {{ if ($host = shop.example.com) {{ return 301 https://$host$request_uri; }}\n\
+               listen 80; server_name shop.example.com; return 404; }}\n}}\n"
+        )
+    };
+    let guarded = "events {}\nhttp {\n\
+         server { listen 80; listen 443 ssl; server_name shop.example.com;\n\
+           ssl_certificate /etc/ssl/c.pem; ssl_certificate_key /etc/ssl/k.pem;\n\
+           if ($scheme != \"https\") { return 301 https://$host$request_uri; }\n\
+           location / { uwsgi_param HTTP_X_FORWARDED_PROTO https; uwsgi_pass unix:/run/uwsgi/shop.sock; } }\n}\n";
+    for conf in [
+        certbot(""),
+        certbot("uwsgi_param HTTP_X_FORWARDED_PROTO $scheme;"),
+        certbot("uwsgi_param HTTP_X_FORWARDED_PROTO https;"),
+        guarded.to_string(),
+    ] {
+        let found = audit_with(
+            "XDJ005",
+            &[("nginx.conf", &conf), ("settings.yaml", PROXY_SSL_SETTINGS)],
+        );
+        assert_eq!(found, Vec::<serde_json::Value>::new(), "{conf}");
+    }
+    // The same route reached over plain HTTP is still reported.
+    let both = guarded.replace(
+        "if ($scheme != \"https\") { return 301 https://$host$request_uri; }",
+        "",
+    );
+    let found = audit_with(
+        "XDJ005",
+        &[("nginx.conf", &both), ("settings.yaml", PROXY_SSL_SETTINGS)],
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
+}
+
+/// XDJ005 passed a plain-HTTP route whose header was copied from the client's own
+/// (`$http_x_forwarded_proto`): the client's value reached Django as before.
+#[test]
+fn xdj005_reports_a_header_copied_from_the_clients_own() {
+    for directive in [
+        "proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto; proxy_pass http://127.0.0.1:8000;",
+        "proxy_set_header X-Forwarded-Proto ${http_x_forwarded_proto}; proxy_pass http://127.0.0.1:8000;",
+        "uwsgi_param HTTP_X_FORWARDED_PROTO $http_x_forwarded_proto; uwsgi_pass unix:/run/uwsgi/shop.sock;",
+    ] {
+        let conf = format!(
+            "events {{}}\nhttp {{\nserver {{ listen 80; server_name shop.example.com;\n\
+             location / {{ {directive} }} }}\n}}\n"
+        );
+        let found = audit_with(
+            "XDJ005",
+            &[("nginx.conf", &conf), ("settings.yaml", PROXY_SSL_SETTINGS)],
+        );
+        assert_eq!(found.len(), 1, "{directive}: {found:?}");
+        assert_eq!(found[0]["line"], 4, "points at the header: {found:?}");
+        assert!(
+            found[0]["label"]
+                .as_str()
+                .unwrap()
+                .contains("from the client's own header"),
+            "{found:?}"
+        );
+    }
+    // A longer variable that merely starts the same is not the client's header.
+    let conf = "events {}\nhttp {\nserver { listen 80; server_name shop.example.com;\n\
+         location / { proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto_checked; proxy_pass http://127.0.0.1:8000; } }\n}\n";
+    let found = audit_with(
+        "XDJ005",
+        &[("nginx.conf", conf), ("settings.yaml", PROXY_SSL_SETTINGS)],
+    );
+    assert_eq!(found, Vec::<serde_json::Value>::new());
+}
+
+/// XDJ002 told the Docker Compose layout — one nginx server without `server_name`, published
+/// as localhost:1337 — that the app's names and IP address were routed nowhere: the default
+/// host of a socket takes every name no other host claims there.
+#[test]
+fn xdj002_counts_the_default_host_as_routing_every_name() {
+    let conf = "events {}\nhttp {\nserver { listen 80;\n\
+         location / { proxy_pass http://web:8000; proxy_set_header Host $host; } }\n}\n";
+    let settings = "DEBUG: false\nALLOWED_HOSTS: [localhost, 203.0.113.10, shop.example.com]\n";
+    let found = audit_with(
+        "XDJ002",
+        &[("nginx.conf", conf), ("settings.yaml", settings)],
+    );
+    assert_eq!(found, Vec::<serde_json::Value>::new());
+    // A name another server on the socket claims goes there, not to the default host.
+    let claimed = conf.replace(
+        "\n}\n",
+        "\nserver { listen 80; server_name old.example.net; return 301 http://shop.example.com/; }\n}\n",
+    );
+    let settings = "DEBUG: false\nALLOWED_HOSTS: [shop.example.com, old.example.net]\n";
+    let found = audit_with(
+        "XDJ002",
+        &[("nginx.conf", &claimed), ("settings.yaml", settings)],
+    );
+    let messages: Vec<&str> = found
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages,
+        ["ALLOWED_HOSTS accepts `old.example.net`, which no server routes to the app"]
+    );
+}
+
+/// XDJ010 said "the app is served there only over plain HTTP" for an origin the default TLS
+/// server (no `server_name`) serves: a default host serves every name on its socket.
+#[test]
+fn xdj010_counts_the_default_tls_host_as_serving_every_origin() {
+    let conf = "events {}\nhttp {\n\
+         server { listen 80; server_name shop.example.com; location / { proxy_pass http://127.0.0.1:8000; } }\n\
+         server { listen 443 ssl; ssl_certificate /etc/ssl/c.pem; ssl_certificate_key /etc/ssl/k.pem;\n\
+           location / { proxy_pass http://127.0.0.1:8000; } }\n}\n";
+    let settings = "DEBUG: false\nALLOWED_HOSTS: [shop.example.com]\n\
+         CSRF_TRUSTED_ORIGINS: [\"https://shop.example.com\", \"http://localhost:1337\"]\n";
+    let found = audit_with(
+        "XDJ010",
+        &[("nginx.conf", conf), ("settings.yaml", settings)],
+    );
+    assert_eq!(found, Vec::<serde_json::Value>::new());
+}

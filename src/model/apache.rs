@@ -1178,4 +1178,27 @@ mod tests {
             .clone();
         assert_eq!(host, "$host");
     }
+
+    #[test]
+    fn a_name_goes_to_the_first_virtual_host_claiming_it_else_the_first() {
+        use crate::model::server::NameAnswer;
+        let s = model(
+            "Listen 80\n<VirtualHost *:80>\nServerName a.test\n</VirtualHost>\n\
+             <VirtualHost *:80>\nServerName b.test\nServerAlias *.c.test\n</VirtualHost>\n\
+             <VirtualHost *:80>\nServerName x.c.test\n</VirtualHost>\n",
+        );
+        let l = &s.listeners[0];
+        assert_eq!(
+            s.host_for(l, "x.c.test"),
+            NameAnswer::Host(1),
+            "first match wins"
+        );
+        assert_eq!(s.host_for(l, "203.0.113.10"), NameAnswer::Host(0));
+        let strict = model(
+            "Listen 80\n<VirtualHost *:80>\nServerName a.test\nStrictHostCheck On\n</VirtualHost>\n",
+        );
+        let l = &strict.listeners[0];
+        assert_eq!(strict.host_for(l, "a.test"), NameAnswer::Host(0));
+        assert_eq!(strict.host_for(l, "203.0.113.10"), NameAnswer::Refused);
+    }
 }

@@ -742,6 +742,37 @@ mod tests {
     }
 
     #[test]
+    fn a_name_goes_to_the_server_claiming_it_best_else_to_the_default() {
+        use crate::model::server::NameAnswer;
+        let (_, s) = model(
+            "http { server { listen 80; server_name a.test; } server { listen 80 default_server; } \
+             server { listen 80; server_name *.b.test; } server { listen 80; server_name *.x.b.test b.*; } \
+             server { listen 80; server_name ~^c\\d$; } server { listen 80; server_name .d.test; } }",
+        );
+        let l = &s.listeners[0];
+        let at = |name: &str| s.host_for(l, name);
+        assert_eq!(at("a.test"), NameAnswer::Host(0));
+        assert_eq!(at("203.0.113.10"), NameAnswer::Host(1));
+        assert_eq!(at("y.b.test"), NameAnswer::Host(2));
+        assert_eq!(
+            at("y.x.b.test"),
+            NameAnswer::Host(3),
+            "the longest wildcard"
+        );
+        assert_eq!(at("b.test"), NameAnswer::Host(3));
+        assert_eq!(at("c7"), NameAnswer::Host(4));
+        assert_eq!(at("d.test"), NameAnswer::Host(5));
+        let (_, s) = model(
+            "http { server { listen 80; server_name ~^(?=a)b; } server { listen 80; server_name x; } }",
+        );
+        assert_eq!(
+            s.host_for(&s.listeners[0], "b"),
+            NameAnswer::Undecided,
+            "a regex the model cannot read might claim it"
+        );
+    }
+
+    #[test]
     fn the_default_server_is_the_flagged_one_or_the_first() {
         let (_, s) = model(
             "http { server { listen 80; server_name a; } server { listen 80 default_server; server_name b; } server { listen 81; } server { listen 81; } server { listen 127.0.0.1:80; } }",

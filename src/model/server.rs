@@ -406,6 +406,89 @@ impl Route {
     }
 }
 
+/// Which host of a socket answers a request for a name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameAnswer {
+    /// This host (an index into [`Server::hosts`]): one whose names match, or the socket's
+    /// default host for a name no host claims.
+    Host(usize),
+    /// The default host would answer, but refuses names it does not serve (httpd
+    /// `StrictHostCheck On`, an nginx `if ($host …) { return 444; }` guard).
+    Refused,
+    /// A regular expression the model cannot evaluate might claim the name.
+    Undecided,
+}
+
+impl Server {
+    /// The host that answers `name` (a Host without its port) on `listener`, as the server
+    /// picks it. nginx (`ngx_http_find_virtual_server`): an exact name, else the longest
+    /// leading wildcard (`.example.com` is one), else the longest trailing wildcard, else the
+    /// first matching regex; httpd (`check_hostalias`): the first virtual host of the socket,
+    /// in configuration order, with a matching `ServerName` or `ServerAlias`. A name no host
+    /// claims goes to the socket's default host, whichever names that host has.
+    pub fn host_for(&self, listener: &Listener, name: &str) -> NameAnswer {
+        let name = name.to_ascii_lowercase();
+        let name = name.strip_suffix('.').unwrap_or(&name);
+        let mut undecided = false;
+        let mut regex_matches = |re: &str| match super::routing::compile(re, false) {
+            Some(re) => re.is_match(name),
+            None => {
+                undecided = true;
+                false
+            }
+        };
+        let claimed = match self.kind {
+            ServerKind::Apache => listener.hosts.iter().copied().find(|&h| {
+                self.hosts[h].names.iter().any(|n| match &n.pattern {
+                    NamePattern::Regex(re) => regex_matches(re),
+                    p => p.matches(name) == Some(true),
+                })
+            }),
+            ServerKind::Nginx => {
+                // (rank, length) of the best match: exact 3, leading wildcard 2, trailing 1.
+                let mut best: Option<((u8, usize), usize)> = None;
+                for &h in &listener.hosts {
+                    for n in &self.hosts[h].names {
+                        let rank = match &n.pattern {
+                            NamePattern::Regex(_) => continue,
+                            p if p.matches(name) != Some(true) => continue,
+                            NamePattern::Exact(_) => (3, 0),
+                            // `.example.com` also puts `example.com` in the exact names.
+                            NamePattern::Domain(d) if d == name => (3, 0),
+                            NamePattern::LeadingWildcard(s) => (2, s.len()),
+                            NamePattern::Domain(d) => (2, d.len() + 1),
+                            NamePattern::TrailingWildcard(p) => (1, p.len()),
+                        };
+                        // The first server with the best name wins (nginx warns of the others).
+                        if best.is_none_or(|(r, _)| rank > r) {
+                            best = Some((rank, h));
+                        }
+                    }
+                }
+                best.map(|(_, h)| h).or_else(|| {
+                    listener.hosts.iter().copied().find(|&h| {
+                        self.hosts[h].names.iter().any(|n| match &n.pattern {
+                            NamePattern::Regex(re) => regex_matches(re),
+                            _ => false,
+                        })
+                    })
+                })
+            }
+        };
+        match claimed {
+            Some(h) => NameAnswer::Host(h),
+            None if undecided => NameAnswer::Undecided,
+            None if self.hosts[listener.default_host]
+                .rejects_unknown_hosts
+                .is_some() =>
+            {
+                NameAnswer::Refused
+            }
+            None => NameAnswer::Host(listener.default_host),
+        }
+    }
+}
+
 impl VirtualHost {
     /// What runs before routing for a request for one of the host's names on a socket of
     /// this scheme and port, if anything: the first test that holds, else what runs for every
@@ -447,6 +530,25 @@ impl VirtualHost {
             return matches!(first, Action::Proxy { .. });
         }
         self.routes.iter().any(any) || any(&self.fallback)
+    }
+
+    /// Whether requests on a socket of this scheme and port can reach an application server
+    /// through this host: neither refused at the handshake nor answered before routing (a
+    /// server-level redirect, or an nginx `if` on the scheme or port that holds there), and
+    /// some route proxies.
+    pub fn reaches_app_on(&self, tls: bool, port: u16) -> bool {
+        if tls && self.rejects_handshake.is_some() {
+            return false;
+        }
+        match self.first_for(tls, port) {
+            Some(first) => matches!(first, Action::Proxy { .. }),
+            None => {
+                fn any(r: &Route) -> bool {
+                    matches!(r.action, Some(Action::Proxy { .. })) || r.children.iter().any(any)
+                }
+                self.routes.iter().any(any) || any(&self.fallback)
+            }
+        }
     }
 
     /// Whether every request to this host is turned away (the catch-all shape).

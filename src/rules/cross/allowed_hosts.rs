@@ -4,6 +4,8 @@ use crate::model::hosts::{accepts, dead_entry_reason};
 use crate::model::server::NamePattern;
 use crate::rules::{Context, FindingExt};
 
+use super::name_reaches_app;
+
 declare_rule! {
     /// ## What it checks
     /// Every name a host routes to the app is accepted by `ALLOWED_HOSTS`, under Django's own
@@ -38,6 +40,13 @@ declare_rule! {
     /// Every `ALLOWED_HOSTS` entry names a host the server routes to the app. Loopback names
     /// (`localhost`, `127.0.0.1`, `[::1]`), `'*'` and entries that can never match (reported on
     /// their own) are left alone.
+    ///
+    /// A name is routed to the app when, on some socket, the host that answers it does: the
+    /// host naming it (`server_name`, `ServerName`/`ServerAlias`), or else the socket's default
+    /// host — nginx's `default_server` or first server, httpd's first virtual host — which
+    /// takes every Host no other host there claims, IP addresses included. A default host that
+    /// reaches the app (a `server` without `server_name`, the only `<VirtualHost *:80>`) thus
+    /// serves every entry on its socket.
     ///
     /// ## Why it matters
     /// A stale entry is a name that once pointed at this app. If the domain lapses or is handed
@@ -144,12 +153,17 @@ pub fn check_not_served(ctx: &Context, out: &mut Vec<Finding>) {
                 continue;
             }
             let probe = e.strip_prefix('.').unwrap_or(&e);
-            let served = app_hosts.iter().any(|h| {
-                h.names.iter().any(|n| {
-                    n.pattern.matches(probe) == Some(true)
-                        || (e.starts_with('.') && n.pattern.display().ends_with(&e))
-                })
-            });
+            // The host that answers the name on some socket — the one naming it, or the
+            // socket's default host for a name none claims — routes it to the app; or, for
+            // `.example.com`, some subdomain is named by a host of the app.
+            let served = ctx.servers.iter().any(|s| {
+                [false, true]
+                    .iter()
+                    .any(|&tls| name_reaches_app(ctx, s, probe, tls))
+            }) || (e.starts_with('.')
+                && app_hosts
+                    .iter()
+                    .any(|h| h.names.iter().any(|n| n.pattern.display().ends_with(&e))));
             if !served {
                 out.push(
                     NOT_SERVED

@@ -1,15 +1,16 @@
 use crate::declare_rule;
 use crate::diagnostic::{Finding, Label};
-use crate::model::server::{NamePattern, Server};
 use crate::rules::{Context, FindingExt};
 
-use super::app_routes;
+use super::name_reaches_app;
 
 declare_rule! {
     /// ## What it checks
     /// Every `CSRF_TRUSTED_ORIGINS` entry names an origin the server really serves the app on:
     /// an `https://` origin is a name routed to the app over TLS, an `http://` one over plain
-    /// HTTP. Entries without a scheme are Django's own `4_0.E001`.
+    /// HTTP. Entries without a scheme are Django's own `4_0.E001`. A name is routed to the app
+    /// on a socket when the host that answers it there does: the host naming it, or the
+    /// socket's default host, which takes every name no other host claims.
     ///
     /// ## Why it matters
     /// A trusted origin the server does not serve is either stale — trust granted to a name
@@ -31,17 +32,6 @@ declare_rule! {
         severity: Info,
         summary: "a CSRF_TRUSTED_ORIGINS entry names no origin the server serves the app on",
     };
-}
-
-/// Whether `host` is routed to the app on a socket of the given TLS-ness.
-fn served(ctx: &Context, server: &Server, host: &str, tls: bool) -> bool {
-    app_routes(ctx, server).iter().any(|r| {
-        r.tls == tls
-            && r.host.names.iter().any(|n| match &n.pattern {
-                NamePattern::Regex(_) => true,
-                p => p.matches(host) == Some(true),
-            })
-    })
 }
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
@@ -67,10 +57,17 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             let probe = host
                 .strip_prefix("*.")
                 .map_or(host.clone(), |d| format!("probe.{d}"));
-            if ctx.servers.iter().any(|s| served(ctx, s, &probe, tls)) {
+            if ctx
+                .servers
+                .iter()
+                .any(|s| name_reaches_app(ctx, s, &probe, tls))
+            {
                 continue;
             }
-            let also = ctx.servers.iter().any(|s| served(ctx, s, &probe, !tls));
+            let also = ctx
+                .servers
+                .iter()
+                .any(|s| name_reaches_app(ctx, s, &probe, !tls));
             let why = match (tls, also) {
                 (false, true) => "the app is served there only over HTTPS",
                 (true, true) => "the app is served there only over plain HTTP",

@@ -10,7 +10,7 @@ mod ssl_header;
 mod static_media;
 mod upload_limit;
 
-use crate::model::server::{Action, ProxyProtocol, Route, Server, VirtualHost};
+use crate::model::server::{Action, NameAnswer, ProxyProtocol, Route, Server, VirtualHost};
 
 use super::{Context, Rule};
 
@@ -88,7 +88,7 @@ pub(crate) fn app_routes<'s>(ctx: &Context, server: &'s Server) -> Vec<AppRoute<
     }
     let mut out = Vec::new();
     for host in &server.hosts {
-        if host.first.is_some() || host.turns_everyone_away() || !ctx.serves(host) {
+        if host.turns_everyone_away() || !ctx.serves(host) {
             continue;
         }
         for tls in [false, true] {
@@ -105,6 +105,26 @@ pub(crate) fn app_routes<'s>(ctx: &Context, server: &'s Server) -> Vec<AppRoute<
         }
     }
     out
+}
+
+/// Whether a request for `name` (a Host without its port) on a socket of the given TLS-ness
+/// reaches the app: on some such socket, the host that answers the name — one claiming it, or
+/// the socket's default host, which takes every name no host claims (IP addresses,
+/// `localhost`) — is one the cross-checks look at and routes to the app there. A name a
+/// regular expression might claim, beyond what the model can evaluate, counts as reaching it.
+pub(crate) fn name_reaches_app(ctx: &Context, server: &Server, name: &str, tls: bool) -> bool {
+    server
+        .listeners
+        .iter()
+        .filter(|l| l.tls == tls)
+        .any(|l| match server.host_for(l, name) {
+            NameAnswer::Host(h) => {
+                let host = &server.hosts[h];
+                ctx.serves(host) && host.reaches_app_on(tls, l.addr.port)
+            }
+            NameAnswer::Refused => false,
+            NameAnswer::Undecided => true,
+        })
 }
 
 /// Whether the socket of a `listen` speaks TLS (any `ssl` on the same socket makes it so).

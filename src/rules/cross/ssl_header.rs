@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::{Finding, Label, Severity};
-use crate::model::server::ProxyProtocol;
+use crate::model::server::{ProxyProtocol, ServerKind};
 use crate::model::settings::{meta_to_header, ProxySslHeader, Settings};
 use crate::rules::{for_server, Context, FindingExt};
 
@@ -39,10 +39,18 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it checks
-    /// With `SECURE_PROXY_SSL_HEADER` set, every route to the app overwrites that header: the
-    /// server sets it itself (`proxy_set_header X-Forwarded-Proto $scheme;`, for `uwsgi_pass`
-    /// `uwsgi_param HTTP_X_FORWARDED_PROTO $scheme;`, httpd `RequestHeader set`), and never to
-    /// `https` on a plain-HTTP route.
+    /// With `SECURE_PROXY_SSL_HEADER` set, every route to the app that plain HTTP reaches
+    /// overwrites that header: the server sets it itself (`proxy_set_header X-Forwarded-Proto
+    /// $scheme;`, for `uwsgi_pass` `uwsgi_param HTTP_X_FORWARDED_PROTO $scheme;`, httpd
+    /// `RequestHeader set`), never to `https`, and not from the client's own header
+    /// (nginx's `$http_x_forwarded_proto`, httpd's `expr=%{req:X-Forwarded-Proto}` hand the
+    /// client's value on).
+    ///
+    /// A route is reached over plain HTTP when its host listens on a socket without TLS and
+    /// does not answer there before routing (a server-level `return 301`, or an nginx
+    /// `if ($scheme != "https") { return 301 …; }`). Routes served only over TLS are left
+    /// alone: their requests are HTTPS, and the most a client can do there is claim `http`,
+    /// which only makes Django redirect that client to HTTPS again.
     ///
     /// ## Why it matters
     /// A header the server does not set is passed on as the client sent it. A client then
@@ -53,16 +61,17 @@ declare_rule! {
     /// ## Example
     /// ```nginx
     /// server { listen 80; location / { proxy_set_header Host $host; proxy_pass http://app; } }
+    /// server { listen 8080; location / { proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto; proxy_pass http://app; } }
     /// ```
     ///
     /// ## Fix
-    /// `proxy_set_header X-Forwarded-Proto $scheme;` on every route to the app, plain HTTP
-    /// included (or make plain HTTP only redirect).
+    /// `proxy_set_header X-Forwarded-Proto $scheme;` on every route to the app that plain HTTP
+    /// reaches, or make plain HTTP only redirect.
     pub static SPOOF = RuleMeta {
         id: "XDJ005",
         name: "https-header-spoofable",
         severity: Error,
-        summary: "a route to the app passes on the client's SECURE_PROXY_SSL_HEADER header",
+        summary: "a route to the app reached over plain HTTP passes on the client's SECURE_PROXY_SSL_HEADER header",
     };
 }
 
@@ -155,26 +164,51 @@ pub fn check_loop(ctx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
+/// Whether a value sent upstream is built from the client's own `header`: nginx's
+/// `$http_x_forwarded_proto` (or `${http_x_forwarded_proto}`), httpd's
+/// `expr=%{req:X-Forwarded-Proto}` (or `%{http:…}`), anywhere in it.
+fn from_client(value: &str, header: &str) -> bool {
+    let header = header.to_ascii_lowercase();
+    let var = format!("http_{}", header.replace('-', "_"));
+    let value = value.to_ascii_lowercase();
+    value.contains(&format!("${{{var}}}"))
+        || ["req", "http"]
+            .iter()
+            .any(|f| value.contains(&format!("%{{{f}:{header}}}")))
+        || value.match_indices(&format!("${var}")).any(|(at, m)| {
+            !value[at + m.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+        })
+}
+
 pub fn check_spoof(ctx: &Context, out: &mut Vec<Finding>) {
     for settings in ctx.settings {
         let Some((header, value, setting)) = wanted(settings) else {
             continue;
         };
         for server in ctx.servers {
-            for r in app_routes(ctx, server) {
+            // Only plain HTTP matters: over TLS the request is HTTPS whatever the client
+            // sends, and a client claiming `http` there only loops itself.
+            for r in app_routes(ctx, server).into_iter().filter(|r| !r.tls) {
                 // uwsgi hands every client header to the app as HTTP_*, as a proxy passes it.
                 let uwsgi = protocol(r.route) == Some(ProxyProtocol::Uwsgi);
                 if protocol(r.route) != Some(ProxyProtocol::Http) && !uwsgi {
                     continue;
                 }
-                let span = r.route.action.as_ref().map_or(r.route.span, |a| a.span());
+                let mut span = r.route.action.as_ref().map_or(r.route.span, |a| a.span());
+                let mut copied = false;
                 let sent = r.route.upstream_headers.iter().find(|h| h.name == header);
                 let problem = match sent {
                     None => format!("passes the client's `{}` header on", shown(&header)),
-                    Some(h)
-                        if !r.tls
-                            && resolved(&h.value, false).as_deref() == Some(value.as_str()) =>
-                    {
+                    Some(h) if from_client(&h.value, &header) => {
+                        span = h.span.unwrap_or(span);
+                        copied = true;
+                        format!(
+                            "sets `{}` from the client's own header (`{}`)",
+                            shown(&header),
+                            h.value
+                        )
+                    }
+                    Some(h) if resolved(&h.value, false).as_deref() == Some(value.as_str()) => {
                         format!("sets `{}: {value}` on plain HTTP", shown(&header))
                     }
                     Some(_) => continue,
@@ -182,34 +216,33 @@ pub fn check_spoof(ctx: &Context, out: &mut Vec<Finding>) {
                 out.push(
                     SPOOF
                         .finding(
-                            Label::new(
-                                span,
-                                format!(
-                                    "this {} route {problem}",
-                                    if r.tls { "HTTPS" } else { "plain-HTTP" }
-                                ),
-                            ),
+                            Label::new(span, format!("this plain-HTTP route {problem}")),
                             "a client can make Django take a plain-HTTP request for HTTPS",
                         )
                         .related(Label::new(setting, "Django trusts this header"))
-                        .help(for_server(
-                            r.host.kind,
-                            if uwsgi {
-                                format!(
-                                    "add `uwsgi_param HTTP_{} $scheme;` to this route",
-                                    header.to_ascii_uppercase().replace('-', "_")
-                                )
-                            } else {
-                                format!(
-                                    "add `proxy_set_header {} $scheme;` to this route",
-                                    shown(&header)
-                                )
-                            },
-                            format!(
-                                "add `RequestHeader set {header} {}` to this virtual host",
-                                if r.tls { "https" } else { "http" }
-                            ),
-                        )),
+                        .help({
+                            let directive = for_server(
+                                r.host.kind,
+                                if uwsgi {
+                                    format!(
+                                        "uwsgi_param HTTP_{} $scheme;",
+                                        header.to_ascii_uppercase().replace('-', "_")
+                                    )
+                                } else {
+                                    format!("proxy_set_header {} $scheme;", shown(&header))
+                                },
+                                format!("RequestHeader set {} http", shown(&header)),
+                            );
+                            match (copied, r.host.kind) {
+                                (true, _) => format!("make it `{directive}`"),
+                                (false, ServerKind::Nginx) => {
+                                    format!("add `{directive}` to this route")
+                                }
+                                (false, ServerKind::Apache) => {
+                                    format!("add `{directive}` to this virtual host")
+                                }
+                            }
+                        }),
                 );
             }
         }
