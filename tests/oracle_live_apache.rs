@@ -497,3 +497,49 @@ fn xdj007_a_proxy_pass_before_its_exclusion_sends_static_files_to_the_app() {
     // The stand-in app answered (it marks its answers); the good order serves the file.
     prove("XDJ007", bad, good, |r| r.header("x-seen-host").is_some());
 }
+
+#[test]
+fn xdj009_a_document_root_over_the_project_is_served_unless_the_app_takes_every_path() {
+    let files = [
+        ("mysite/manage.py", "#!/usr/bin/env python", false),
+        ("mysite/mysite/settings.py", "SECRET_KEY = 'x'", false),
+        ("mysite/static/app.css", "CSS", false),
+    ];
+    let settings =
+        "DEBUG: false\nALLOWED_HOSTS: [app.test]\nBASE_DIR: {DIR}/mysite\nROOT_URLCONF: mysite.urls\n";
+    // The layout of the report: the document root is the project, /static/ is an Alias.
+    let site = |proxy: &str| {
+        format!(
+            "{CATCH_ALL}<VirtualHost *:{{P1}}>\n    ServerName app.test\n    DocumentRoot {{DIR}}/mysite\n    \
+             <Directory {{DIR}}/mysite>\n        Require all granted\n    </Directory>\n    \
+             Alias /static/ {{DIR}}/mysite/static/\n    ProxyPreserveHost On\n    ProxyPass /static/ !\n\
+             {proxy}</VirtualHost>\n"
+        )
+    };
+    let run_site = |proxy: &str, path: &str| {
+        run_with(
+            &site(proxy),
+            Some(settings),
+            "app.test",
+            path,
+            "",
+            MODULES,
+            &files,
+        )
+    };
+    // Only /app/ goes to the app: every other path is a file under the project.
+    let some = "    ProxyPass /app/ http://127.0.0.1:{P2}/app/\n";
+    // Every path but /static/ goes to the app: the document root is never reached.
+    let every = "    ProxyPass / http://127.0.0.1:{P2}/\n";
+    let bad = run_site(some, "/mysite/settings.py");
+    let good = run_site(every, "/mysite/settings.py");
+    assert!(
+        good.response.header("x-seen-host").is_some(),
+        "the app answered: {:?}",
+        good.response
+    );
+    prove("XDJ009", bad, good, |r| r.body().contains("SECRET_KEY"));
+    // The static files are still served by httpd itself.
+    let css = run_site(every, "/static/app.css");
+    assert!(css.response.body().contains("CSS"), "{:?}", css.response);
+}

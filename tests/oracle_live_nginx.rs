@@ -423,6 +423,27 @@ fn xdj009_a_root_over_the_project_serves_its_settings() {
         settings,
     );
     prove("XDJ009", bad, good, |r| r.body().contains("SECRET_KEY"));
+    // The same root, but every path goes to the app: no request reaches the root.
+    let hidden = run_settings(
+        &format!(
+            "server {{ listen {{P1}} default_server; return 444; }}\n\
+             server {{ listen {{P1}}; server_name app.test; root {{DIR}}; {APP} }}"
+        ),
+        &files,
+        "app.test",
+        "/shop/settings.py",
+        settings,
+    );
+    assert!(
+        hidden.response.body().contains("APP"),
+        "{:?}",
+        hidden.response
+    );
+    assert!(
+        !hidden.findings.contains(&"XDJ009"),
+        "{:?}",
+        hidden.findings
+    );
 }
 
 #[test]

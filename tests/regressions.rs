@@ -137,3 +137,57 @@ fn srv004_leaves_package_directories_alone() {
         ["files under /media/ can be executed: a handler applies to them"]
     );
 }
+
+/// Runs `check` on one httpd configuration and one settings file; the rules raised.
+fn httpd_findings(conf: &str, settings: &str) -> Vec<deploy_audit::diagnostic::Finding> {
+    use deploy_audit::check::{check, CheckRequest};
+    let dir = tempfile::tempdir().unwrap();
+    let (c, s) = (
+        dir.path().join("apache2.conf"),
+        dir.path().join("settings.yaml"),
+    );
+    std::fs::write(&c, conf).unwrap();
+    std::fs::write(&s, settings).unwrap();
+    let outcome = check(&CheckRequest {
+        apache: vec![c],
+        settings: vec![s],
+        ..CheckRequest::default()
+    });
+    assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+    outcome.findings
+}
+
+/// XDJ009 reported an httpd `DocumentRoot` over the project even when `WSGIScriptAlias /` (or
+/// `ProxyPass /`) hands every path to the app, so that no file under it is ever sent. It now
+/// asks the routing which route answers `/manage.py`, `/mysite/settings.py`, `/db.sqlite3`.
+#[test]
+fn xdj009_a_document_root_the_app_mount_hides_is_not_served() {
+    let settings = "DEBUG: false\nALLOWED_HOSTS: [mysite.test]\nBASE_DIR: /var/www/mysite\n\
+                    ROOT_URLCONF: mysite.urls\nDATABASES:\n  default:\n    ENGINE: django.db.backends.sqlite3\n    \
+                    NAME: /var/www/mysite/db.sqlite3\n";
+    let site = |mount: &str| {
+        format!(
+            "Listen 80\n<VirtualHost *:80>\n    ServerName mysite.test\n    DocumentRoot /var/www/mysite\n    \
+             Alias /static/ /var/www/mysite/static/\n    ProxyPass /static/ !\n    {mount}\n</VirtualHost>\n"
+        )
+    };
+    let xdj009 = |mount: &str| -> Vec<String> {
+        httpd_findings(&site(mount), settings)
+            .into_iter()
+            .filter(|f| f.rule == "XDJ009")
+            .map(|f| f.message)
+            .collect()
+    };
+    assert_eq!(
+        xdj009("WSGIScriptAlias / /var/www/mysite/mysite/wsgi.py"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        xdj009("ProxyPass / http://127.0.0.1:8000/"),
+        Vec::<String>::new()
+    );
+    // Only part of the site mounted: the rest of the project is sent as files.
+    let partial = xdj009("WSGIScriptAlias /app /var/www/mysite/mysite/wsgi.py");
+    assert_eq!(partial.len(), 1, "{partial:?}");
+    assert!(partial[0].contains("`/manage.py`"), "{partial:?}");
+}
