@@ -294,6 +294,42 @@ fn srv005_alias_without_slash_reads_the_parent_directory() {
 }
 
 #[test]
+fn srv005_alias_and_location_without_slash_serve_sibling_directories() {
+    let files = [
+        ("static/app.css", "css"),
+        ("static_private/b.txt", "PRIVATE"),
+    ];
+    let site = |loc: &str, alias: &str| {
+        format!(
+            "server {{ listen {{P1}} default_server; return 444; }}\n\
+             server {{ listen {{P1}}; server_name app.test; location {loc} {{ alias {{DIR}}/{alias}; }} }}"
+        )
+    };
+    // The uWSGI tutorial's form: no slash on either side.
+    let bad = run(
+        &site("/static", "static"),
+        &files,
+        "app.test",
+        "/static_private/b.txt",
+    );
+    // The hint's form.
+    let good = run(
+        &site("/static/", "static/"),
+        &files,
+        "app.test",
+        "/static_private/b.txt",
+    );
+    prove("SRV005", bad, good, |r| r.body().contains("PRIVATE"));
+    let css = run(
+        &site("/static/", "static/"),
+        &files,
+        "app.test",
+        "/static/app.css",
+    );
+    assert!(css.response.body().contains("css"), "{:?}", css.response);
+}
+
+#[test]
 fn srv006_the_app_receives_the_upstream_name_as_host() {
     let site = |headers: &str| {
         format!(

@@ -191,3 +191,40 @@ fn xdj009_a_document_root_the_app_mount_hides_is_not_served() {
     assert_eq!(partial.len(), 1, "{partial:?}");
     assert!(partial[0].contains("`/manage.py`"), "{partial:?}");
 }
+
+/// SRV005 looked only for a trailing slash on one side: `location /static { alias
+/// /srv/app/static; }` (slash on neither, the uWSGI tutorial's form) went unreported, though
+/// nginx answers `/static_private/b.txt` with `/srv/app/static_private/b.txt`.
+#[test]
+fn srv005_reports_location_and_alias_without_slashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("nginx.conf");
+    let write = |location: &str| {
+        std::fs::write(
+            &conf,
+            format!("events {{}}\nhttp {{ server {{ listen 80; {location} }} }}\n"),
+        )
+        .unwrap();
+        let out = Command::cargo_bin("deploy-audit")
+            .unwrap()
+            .args(["check", "--select", "SRV005", "--format", "json", "--nginx"])
+            .arg(&conf)
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["help"].as_str().unwrap_or_default().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        write("location /static { alias /srv/app/static; }"),
+        ["write `location /static/ { alias /srv/app/static/; }`"]
+    );
+    assert_eq!(
+        write("location /static/ { alias /srv/app/static/; }"),
+        Vec::<String>::new()
+    );
+}
