@@ -228,3 +228,191 @@ fn srv005_reports_location_and_alias_without_slashes() {
         Vec::<String>::new()
     );
 }
+
+/// What in a fix hint is nginx's syntax: its directive names, `location` (httpd writes
+/// `<Location>`), `^~`, and a `;` ending a directive inside a code span (quoted values aside).
+fn nginx_syntax(help: &str) -> Vec<String> {
+    let mut found: Vec<String> = [
+        "add_header",
+        "proxy_set_header",
+        "proxy_hide_header",
+        "autoindex",
+        "return 301",
+        "return 444",
+        "client_max_body_size",
+        "error_page",
+        "uwsgi_param",
+        "^~",
+    ]
+    .iter()
+    .filter(|w| help.contains(*w))
+    .map(|w| w.to_string())
+    .collect();
+    if help
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .any(|w| w == "location")
+    {
+        found.push("location".into());
+    }
+    for code in help.split('`').skip(1).step_by(2) {
+        let unquoted: String = code.split('"').step_by(2).collect();
+        if unquoted.contains(';') {
+            found.push(format!("`;` in `{code}`"));
+        }
+    }
+    found
+}
+
+#[test]
+fn nginx_syntax_is_recognised() {
+    assert!(!nginx_syntax("add `add_header X y always;`").is_empty());
+    assert!(!nginx_syntax("write `location /static/`").is_empty());
+    assert!(!nginx_syntax("`alias /srv/x/;`").is_empty());
+    assert!(nginx_syntax("`Header always set X \"a; b\"`; then `<Location />`").is_empty());
+}
+
+/// Fix hints on httpd deployments were written in nginx's syntax (XDJ003's `add_header …
+/// always;`, SRV007's `autoindex`, XDJ007's `location ^~`, SRV003's `return 444`, SRV004's
+/// `location ^~`, XDJ008's `client_max_body_size`). Every server and cross rule raised on an
+/// httpd fixture (`tests/fixtures/rules/*/bad*` holding only httpd configuration) now gives
+/// its hint in httpd's words.
+#[test]
+fn hints_on_httpd_findings_are_in_httpd_words() {
+    use deploy_audit::check::{check_with, CheckRequest};
+    fn texts(path: &std::path::Path, out: &mut String) {
+        if path.is_dir() {
+            for e in std::fs::read_dir(path).unwrap().flatten() {
+                texts(&e.path(), out);
+            }
+        } else {
+            out.push_str(&std::fs::read_to_string(path).unwrap_or_default());
+        }
+    }
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
+    let registry = deploy_audit::rules::registry();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut problems = Vec::new();
+    let mut cases: Vec<_> = std::fs::read_dir(&fixtures)
+        .unwrap()
+        .flatten()
+        .flat_map(|d| std::fs::read_dir(d.path()).into_iter().flatten().flatten())
+        .map(|e| e.path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("bad"))
+        .collect();
+    cases.sort();
+    for case in cases {
+        let mut text = String::new();
+        texts(&case, &mut text);
+        if !text.contains("<VirtualHost") || text.contains("http {") {
+            continue;
+        }
+        let outcome = check_with(
+            &CheckRequest {
+                paths: vec![case.clone()],
+                ..CheckRequest::default()
+            },
+            &registry,
+        );
+        for f in outcome
+            .findings
+            .iter()
+            .filter(|f| f.rule.starts_with("SRV") || f.rule.starts_with("XDJ"))
+        {
+            seen.insert(f.rule);
+            let help = f.help.as_deref().unwrap_or_default();
+            let bad = nginx_syntax(help);
+            if !bad.is_empty() {
+                problems.push(format!(
+                    "{} on {}: {help:?} has {bad:?}",
+                    f.rule,
+                    case.display()
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+    for rule in [
+        "SRV001", "SRV003", "SRV004", "SRV006", "SRV007", "SRV008", "SRV009", "XDJ003", "XDJ004",
+        "XDJ007", "XDJ008", "XDJ009",
+    ] {
+        assert!(
+            seen.contains(rule),
+            "{rule} is raised by no httpd fixture: {seen:?}"
+        );
+    }
+}
+
+/// XDJ007 said "`/static/` is not served from a directory" when a regex location without a
+/// root took the request: nginx does serve it, from its default root. The message now says
+/// so; and a regex location whose `alias` names the file by its captures is followed to the
+/// file (it was reported the same way).
+#[test]
+fn xdj007_says_where_a_regex_location_serves_static_files_from() {
+    use deploy_audit::check::{check, CheckRequest};
+    let dir = tempfile::tempdir().unwrap();
+    let (conf, settings) = (
+        dir.path().join("nginx.conf"),
+        dir.path().join("settings.yaml"),
+    );
+    std::fs::write(
+        &settings,
+        "DEBUG: false\nALLOWED_HOSTS: [a.test]\nSTATIC_URL: /static/\nSTATIC_ROOT: /srv/a/static\n",
+    )
+    .unwrap();
+    let xdj007 = |locations: &str| -> Vec<String> {
+        std::fs::write(
+            &conf,
+            format!(
+                "events {{}}\nhttp {{ server {{ listen 80; server_name a.test; {locations} \
+                 location / {{ proxy_pass http://127.0.0.1:8000; }} }} }}\n"
+            ),
+        )
+        .unwrap();
+        let outcome = check(&CheckRequest {
+            nginx: vec![conf.clone()],
+            settings: vec![settings.clone()],
+            ..CheckRequest::default()
+        });
+        assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+        outcome
+            .findings
+            .into_iter()
+            .filter(|f| f.rule == "XDJ007")
+            .map(|f| f.message)
+            .collect()
+    };
+    let cache = "location ~* \\.(css|js)$ { expires 7d; }";
+    let found = xdj007(&format!(
+        "location /static/ {{ alias /srv/a/static/; }} {cache}"
+    ));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].contains("nginx serves it from its default root"),
+        "{found:?}"
+    );
+    assert!(
+        !found[0].contains("not served from a directory"),
+        "{found:?}"
+    );
+    assert_eq!(
+        xdj007("location ~ ^/static/(.*)$ { alias /srv/a/static/$1; }"),
+        Vec::<String>::new()
+    );
+}
+
+/// SRV008's httpd hint asked for a `ProxyPass /maintenance.html !` exclusion on an app mounted
+/// with mod_wsgi, which has no ProxyPass; there the `Alias` alone serves the page.
+#[test]
+fn srv008_hint_for_mod_wsgi_needs_no_proxy_pass() {
+    let found: Vec<String> = httpd_findings(
+        "Listen 80\n<VirtualHost *:80>\n    ServerName a.test\n    WSGIScriptAlias / /srv/a/a/wsgi.py\n</VirtualHost>\n",
+        "DEBUG: false\nALLOWED_HOSTS: [a.test]\n",
+    )
+    .into_iter()
+    .filter(|f| f.rule == "SRV008")
+    .map(|f| f.help.unwrap_or_default())
+    .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("`Alias /maintenance.html"), "{found:?}");
+    assert!(!found[0].contains("ProxyPass"), "{found:?}");
+}

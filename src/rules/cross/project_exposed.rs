@@ -271,7 +271,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         .related(Label::new(secret.span, "its location"))
                         .help(for_server(
                             server.kind,
-                            "serve only STATIC_ROOT and MEDIA_ROOT, each with its own `alias`, and point `root` at a directory outside the project (or set none)",
+                            "serve only STATIC_ROOT and MEDIA_ROOT, each with its own `alias`, and point `root` at an empty directory outside the project",
                             "serve only STATIC_ROOT and MEDIA_ROOT, each with its own `Alias`, and point `DocumentRoot` at a directory outside the project, or hand every other path to the app (`WSGIScriptAlias /` or `ProxyPass /`)",
                         )),
                     );

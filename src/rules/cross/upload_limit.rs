@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::diagnostic::{Finding, Label, Severity};
 use crate::model::server::ServerKind;
-use crate::rules::{Context, FindingExt};
+use crate::rules::{for_server, Context, FindingExt};
 
 use super::app_routes;
 
@@ -23,7 +23,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Set `client_max_body_size` to the largest upload the app expects (e.g. `20m`).
+    /// Set `client_max_body_size` to the largest upload the app expects (e.g. `20m`); with httpd,
+    /// `LimitRequestBody` in bytes (e.g. `LimitRequestBody 20971520`).
     pub static META = RuleMeta {
         id: "XDJ008",
         name: "upload-limit-mismatch",
@@ -64,14 +65,22 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         "the server passes request bodies of any size to the app",
                     )
                     .severity(Severity::Warning)
-                    .help("set `client_max_body_size` to the largest upload the app expects")
+                    .help(for_server(
+                        server.kind,
+                        "set `client_max_body_size` to the largest upload the app expects",
+                        "set `LimitRequestBody` to the largest upload the app expects, in bytes",
+                    ))
                 } else if let Some(d) = django.filter(|d| limit < *d) {
                     META.finding(
                         Label::new(span, format!("bodies over {limit} bytes are refused here (413)")),
                         format!("the server refuses bodies between {limit} and {d} bytes that Django accepts"),
                     )
                     .related(Label::new(data.span(), format!("Django accepts up to {d} bytes of form data")))
-                    .help(format!("set `client_max_body_size` to at least {}k", d.div_ceil(1024)))
+                    .help(for_server(
+                        server.kind,
+                        format!("set `client_max_body_size` to at least {}k", d.div_ceil(1024)),
+                        format!("set `LimitRequestBody` to at least {d}"),
+                    ))
                 } else {
                     continue;
                 };
