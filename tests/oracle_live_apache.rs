@@ -664,6 +664,68 @@ fn xdj003_header_always_set_sends_hsts_over_https() {
 }
 
 #[test]
+fn xdj008_limit_request_body_refuses_what_django_accepts_only_where_httpd_applies_it() {
+    // Django's DATA_UPLOAD_MAX_MEMORY_SIZE: 2.5 MiB by default; the body is 2 MB.
+    let settings = "DEBUG: false\nALLOWED_HOSTS: [app.test]\n";
+    let post = |app: &str, limit: &str, modules: &[&str], files: &[(&str, &str, bool)]| {
+        let site = format!(
+            "{CATCH_ALL}<VirtualHost *:{{P1}}>\n    ServerName app.test\n    LimitRequestBody {limit}\n{app}</VirtualHost>\n"
+        );
+        run_sending(&site, Some(settings), modules, files, |d, port| {
+            curl(d, port, false, "app.test", "/app/", Some(2_000_000))
+        })
+    };
+    // An app httpd runs itself (CGI here, mod_wsgi alike): the limit applies.
+    let cgi = [(
+        "cgi/index.cgi",
+        "#!/bin/sh\ncat > /dev/null\necho 'Content-Type: text/plain'\necho\necho CGI APP\n",
+        true,
+    )];
+    let modules: Vec<&str> = [MODULES, &["cgi"]]
+        .concat()
+        .into_iter()
+        .filter(|m| *m != "mpm_event")
+        .chain(["mpm_prefork"])
+        .collect();
+    let script = "    ScriptAlias /app/ {DIR}/cgi/index.cgi\n";
+    let bad = post(script, "1048576", &modules, &cgi);
+    // The hint XDJ008 gives for httpd: at least Django's limit.
+    assert!(
+        reported(&bad, "XDJ008")
+            .1
+            .contains("`LimitRequestBody` to at least 2621440"),
+        "{:?}",
+        bad.reported
+    );
+    let good = post(script, "2621440", &modules, &cgi);
+    assert!(
+        good.response.body().contains("CGI APP"),
+        "the body reached the app: {:?}",
+        good.response
+    );
+    prove("XDJ008", bad, good, |r| r.status() == 413);
+
+    // A proxied app: httpd 2.4 sets no limit on a request mod_proxy forwards, the body reaches
+    // the app whatever LimitRequestBody says, and XDJ008 claims no refusal.
+    let proxied = post(
+        "    ProxyPreserveHost On\n    ProxyPass /app/ http://127.0.0.1:{P2}/\n",
+        "1048576",
+        MODULES,
+        &[],
+    );
+    assert!(
+        proxied.response.header("x-seen-host").is_some() && proxied.response.status() != 413,
+        "the body reached the app: {:?}",
+        proxied.response
+    );
+    assert!(
+        !proxied.findings.contains(&"XDJ008"),
+        "{:?}",
+        proxied.reported
+    );
+}
+
+#[test]
 fn srv004_a_proxy_pass_match_to_php_fpm_runs_uploads_under_an_alias() {
     let scratch = tempfile::tempdir().unwrap();
     let fpm_port = free_port();

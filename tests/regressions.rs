@@ -400,6 +400,34 @@ fn xdj007_says_where_a_regex_location_serves_static_files_from() {
     );
 }
 
+/// XDJ008 told httpd users that `LimitRequestBody` refuses bodies Django accepts on a route
+/// that `ProxyPass` forwards; httpd 2.4 applies no body limit to a request mod_proxy forwards
+/// (a 2 MB body passed `LimitRequestBody 1048576`). Such routes are no longer judged.
+#[test]
+fn xdj008_makes_no_refusal_claim_for_a_route_httpd_proxies() {
+    let settings = "DEBUG: false\nALLOWED_HOSTS: [a.test]\n";
+    let site = |app: &str| {
+        format!(
+            "Listen 80\n<VirtualHost *:80>\n    ServerName a.test\n    LimitRequestBody 1048576\n    {app}\n</VirtualHost>\n"
+        )
+    };
+    let xdj008 = |app: &str| -> Vec<String> {
+        httpd_findings(&site(app), settings)
+            .into_iter()
+            .filter(|f| f.rule == "XDJ008")
+            .map(|f| f.help.unwrap_or_default())
+            .collect()
+    };
+    assert_eq!(
+        xdj008("ProxyPass / http://127.0.0.1:8000/"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        xdj008("WSGIScriptAlias / /srv/a/a/wsgi.py"),
+        ["set `LimitRequestBody` to at least 2621440"]
+    );
+}
+
 /// SRV008's httpd hint asked for a `ProxyPass /maintenance.html !` exclusion on an app mounted
 /// with mod_wsgi, which has no ProxyPass; there the `Alias` alone serves the page.
 #[test]

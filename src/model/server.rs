@@ -256,7 +256,8 @@ pub struct Route {
     /// `ErrorDocument`), with where each is set.
     pub error_pages: Arc<Vec<(u16, Span)>>,
     /// The largest request body accepted, in bytes (`0`: unlimited), and where it is set;
-    /// `None`: the server's default (nginx 1 MiB, httpd 1 GiB).
+    /// `None`: the server's default (nginx 1 MiB, httpd 1 GiB). httpd 2.4 applies it only to
+    /// requests it answers itself, never to one mod_proxy forwards.
     pub max_body_size: Option<(u64, Span)>,
     /// For a route serving files: the file names (probes such as `x.php`) the server would
     /// execute instead of sending, each with the directive that makes it so (httpd handlers:

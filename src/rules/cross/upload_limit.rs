@@ -1,15 +1,20 @@
 use crate::declare_rule;
 use crate::diagnostic::{Finding, Label, Severity};
-use crate::model::server::ServerKind;
+use crate::model::server::{ProxyProtocol, ServerKind};
 use crate::rules::{for_server, Context, FindingExt};
 
-use super::app_routes;
+use super::{app_routes, protocol};
 
 declare_rule! {
     /// ## What it checks
     /// The server's request-body limit on routes to the app (nginx `client_max_body_size`,
     /// default 1 MiB; httpd `LimitRequestBody`) is set, is not unlimited, and is not below
     /// Django's `DATA_UPLOAD_MAX_MEMORY_SIZE` (default 2.5 MiB).
+    ///
+    /// httpd 2.4 applies `LimitRequestBody` only to requests it answers itself (mod_wsgi, CGI):
+    /// its HTTP input filter sets no limit for a request mod_proxy forwards (`ProxyPass` to an
+    /// HTTP, FastCGI, uwsgi or SCGI backend), so bodies of any size reach such an app whatever
+    /// the directive says. Those routes are not judged here: the app server has to limit them.
     ///
     /// ## Why it matters
     /// Below Django's limit, requests Django would accept are refused by the server with
@@ -50,6 +55,15 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             let mut seen = Vec::new();
             for r in app_routes(ctx, server) {
                 if seen.iter().any(|h| std::ptr::eq(*h, r.host)) {
+                    continue;
+                }
+                // httpd's input filter sets no body limit for a request mod_proxy forwards.
+                if server.kind == ServerKind::Apache
+                    && !matches!(
+                        protocol(r.route),
+                        Some(ProxyProtocol::Wsgi | ProxyProtocol::Cgi)
+                    )
+                {
                     continue;
                 }
                 let (limit, span) = match r.route.max_body_size {
