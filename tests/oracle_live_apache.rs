@@ -12,6 +12,7 @@
 mod common;
 
 use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use deploy_audit::check::{check, CheckRequest};
@@ -42,6 +43,8 @@ fn php_module_file() -> String {
 
 struct Run {
     findings: Vec<&'static str>,
+    /// Each finding's rule, message and fix hint.
+    reported: Vec<(&'static str, String, String)>,
     response: Response,
 }
 
@@ -59,6 +62,21 @@ fn run_with(
     extra: &str,
     modules: &[&str],
     files: &[(&str, &str, bool)],
+) -> Run {
+    run_sending(vhosts, settings, modules, files, |_, port| {
+        http_get(port, host, path, extra)
+    })
+}
+
+/// As [`run_with`], the request sent by `send` (given the scratch directory and the front
+/// port). `{CERT}` in `vhosts` is the scratch directory, where a self-signed certificate for
+/// `app.test` is made (`cert.pem`, `key.pem`).
+fn run_sending(
+    vhosts: &str,
+    settings: Option<&str>,
+    modules: &[&str],
+    files: &[(&str, &str, bool)],
+    send: impl FnOnce(&Path, u16) -> Response,
 ) -> Run {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
@@ -100,8 +118,24 @@ fn run_with(
          </VirtualHost>\n",
         dir = d.display()
     ));
+    if vhosts.contains("{CERT}") {
+        let status = Command::new("openssl")
+            .args([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+            ])
+            .args(["-subj", "/CN=app.test", "-keyout"])
+            .arg(d.join("key.pem"))
+            .arg("-out")
+            .arg(d.join("cert.pem"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("openssl is installed");
+        assert!(status.success());
+    }
     conf.push_str(
         &vhosts
+            .replace("{CERT}", &d.display().to_string())
             .replace("{P1}", &p1.to_string())
             .replace("{P2}", &p2.to_string())
             .replace("{DIR}", &d.display().to_string()),
@@ -122,6 +156,17 @@ fn run_with(
     let outcome = check(&request_files);
     assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
     let findings = outcome.findings.iter().map(|f| f.rule).collect();
+    let reported = outcome
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.rule,
+                f.message.clone(),
+                f.help.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
 
     let child = Command::new("apache2")
         .args(["-X", "-f"])
@@ -136,8 +181,36 @@ fn run_with(
     for port in [p1, p2] {
         wait_for(port, "apache2", &d.join("error.log"));
     }
-    let response = http_get(p1, host, path, extra);
-    Run { findings, response }
+    let response = send(d, p1);
+    Run {
+        findings,
+        reported,
+        response,
+    }
+}
+
+/// A request by curl to the front port, `Host` resolved to loopback; over TLS (certificate not
+/// checked) when `tls`, with a body of `body` bytes (a POST) when given.
+fn curl(dir: &Path, port: u16, tls: bool, host: &str, path: &str, body: Option<usize>) -> Response {
+    let scheme = if tls { "https" } else { "http" };
+    let mut cmd = Command::new("curl");
+    cmd.args(["-s", "-i", "-k", "--max-time", "10", "--path-as-is"])
+        .arg("--resolve")
+        .arg(format!("{host}:{port}:127.0.0.1"));
+    if let Some(n) = body {
+        let file = dir.join("body.bin");
+        std::fs::write(&file, vec![b'x'; n]).unwrap();
+        // No `Expect: 100-continue`: the answer is then one response.
+        cmd.arg("-H").arg("Expect:");
+        cmd.arg("--data-binary").arg(format!("@{}", file.display()));
+    }
+    let out = cmd
+        .arg(format!("{scheme}://{host}:{port}{path}"))
+        .output()
+        .expect("curl is installed");
+    Response {
+        raw: String::from_utf8_lossy(&out.stdout).into_owned(),
+    }
 }
 
 fn prove(rule: &str, bad: Run, good: Run, misbehaves: impl Fn(&Response) -> bool) {
@@ -638,4 +711,280 @@ fn answer_for(vhosts: &str, name: &str) -> deploy_audit::model::server::NameAnsw
     );
     let server = deploy_audit::model::apache::build(&config, &sources);
     server.host_for(&server.listeners[0], name)
+}
+
+#[test]
+fn xdj009_a_document_root_over_the_project_is_served_unless_the_app_takes_every_path() {
+    let files = [
+        ("mysite/manage.py", "#!/usr/bin/env python", false),
+        ("mysite/mysite/settings.py", "SECRET_KEY = 'x'", false),
+        ("mysite/static/app.css", "CSS", false),
+    ];
+    let settings =
+        "DEBUG: false\nALLOWED_HOSTS: [app.test]\nBASE_DIR: {DIR}/mysite\nROOT_URLCONF: mysite.urls\n";
+    // The layout of the report: the document root is the project, /static/ is an Alias.
+    let site = |proxy: &str| {
+        format!(
+            "{CATCH_ALL}<VirtualHost *:{{P1}}>\n    ServerName app.test\n    DocumentRoot {{DIR}}/mysite\n    \
+             <Directory {{DIR}}/mysite>\n        Require all granted\n    </Directory>\n    \
+             Alias /static/ {{DIR}}/mysite/static/\n    ProxyPreserveHost On\n    ProxyPass /static/ !\n\
+             {proxy}</VirtualHost>\n"
+        )
+    };
+    let run_site = |proxy: &str, path: &str| {
+        run_with(
+            &site(proxy),
+            Some(settings),
+            "app.test",
+            path,
+            "",
+            MODULES,
+            &files,
+        )
+    };
+    // Only /app/ goes to the app: every other path is a file under the project.
+    let some = "    ProxyPass /app/ http://127.0.0.1:{P2}/app/\n";
+    // Every path but /static/ goes to the app: the document root is never reached.
+    let every = "    ProxyPass / http://127.0.0.1:{P2}/\n";
+    let bad = run_site(some, "/mysite/settings.py");
+    let good = run_site(every, "/mysite/settings.py");
+    assert!(
+        good.response.header("x-seen-host").is_some(),
+        "the app answered: {:?}",
+        good.response
+    );
+    prove("XDJ009", bad, good, |r| r.body().contains("SECRET_KEY"));
+    // The static files are still served by httpd itself.
+    let css = run_site(every, "/static/app.css");
+    assert!(css.response.body().contains("CSS"), "{:?}", css.response);
+}
+
+/// The message and hint of a rule's finding on a run.
+fn reported<'r>(run: &'r Run, rule: &str) -> (&'r str, &'r str) {
+    run.reported
+        .iter()
+        .find(|(r, _, _)| *r == rule)
+        .map(|(_, m, h)| (m.as_str(), h.as_str()))
+        .unwrap_or_else(|| panic!("{rule} not reported: {:?}", run.findings))
+}
+
+#[test]
+fn xdj003_header_always_set_sends_hsts_over_https() {
+    let modules = [MODULES, &["ssl"]].concat();
+    let settings = "DEBUG: false\nALLOWED_HOSTS: [app.test]\nSECURE_HSTS_SECONDS: 0\n";
+    let site = |hsts: &str| {
+        format!(
+            "<VirtualHost *:{{P1}}>\n    ServerName app.test\n    SSLEngine on\n    \
+             SSLCertificateFile {{CERT}}/cert.pem\n    SSLCertificateKeyFile {{CERT}}/key.pem\n    \
+             ProxyPreserveHost On\n    RequestHeader set X-Forwarded-Proto https\n{hsts}    \
+             ProxyPass / http://127.0.0.1:{{P2}}/\n</VirtualHost>\n"
+        )
+    };
+    let run_tls = |hsts: &str| {
+        run_sending(&site(hsts), Some(settings), &modules, &[], |d, port| {
+            curl(d, port, true, "app.test", "/", None)
+        })
+    };
+    let bad = run_tls("");
+    // The hint XDJ003 gives for httpd, as written there.
+    let hint =
+        "Header always set Strict-Transport-Security \"max-age=31536000; includeSubDomains\"";
+    assert!(
+        reported(&bad, "XDJ003").1.contains(hint),
+        "{:?}",
+        bad.reported
+    );
+    let good = run_tls(&format!("    {hint}\n"));
+    assert!(
+        good.response.header("x-seen-host").is_some(),
+        "the app answered over TLS: {:?}",
+        good.response
+    );
+    prove("XDJ003", bad, good, |r| {
+        r.header("strict-transport-security").is_none()
+    });
+}
+
+#[test]
+fn xdj008_limit_request_body_refuses_what_django_accepts_only_where_httpd_applies_it() {
+    // Django's DATA_UPLOAD_MAX_MEMORY_SIZE: 2.5 MiB by default; the body is 2 MB.
+    let settings = "DEBUG: false\nALLOWED_HOSTS: [app.test]\n";
+    let post = |app: &str, limit: &str, modules: &[&str], files: &[(&str, &str, bool)]| {
+        let site = format!(
+            "{CATCH_ALL}<VirtualHost *:{{P1}}>\n    ServerName app.test\n    LimitRequestBody {limit}\n{app}</VirtualHost>\n"
+        );
+        run_sending(&site, Some(settings), modules, files, |d, port| {
+            curl(d, port, false, "app.test", "/app/", Some(2_000_000))
+        })
+    };
+    // An app httpd runs itself (CGI here, mod_wsgi alike): the limit applies.
+    let cgi = [(
+        "cgi/index.cgi",
+        "#!/bin/sh\ncat > /dev/null\necho 'Content-Type: text/plain'\necho\necho CGI APP\n",
+        true,
+    )];
+    let modules: Vec<&str> = [MODULES, &["cgi"]]
+        .concat()
+        .into_iter()
+        .filter(|m| *m != "mpm_event")
+        .chain(["mpm_prefork"])
+        .collect();
+    let script = "    ScriptAlias /app/ {DIR}/cgi/index.cgi\n";
+    let bad = post(script, "1048576", &modules, &cgi);
+    // The hint XDJ008 gives for httpd: at least Django's limit.
+    assert!(
+        reported(&bad, "XDJ008")
+            .1
+            .contains("`LimitRequestBody` to at least 2621440"),
+        "{:?}",
+        bad.reported
+    );
+    let good = post(script, "2621440", &modules, &cgi);
+    assert!(
+        good.response.body().contains("CGI APP"),
+        "the body reached the app: {:?}",
+        good.response
+    );
+    prove("XDJ008", bad, good, |r| r.status() == 413);
+
+    // A proxied app: httpd 2.4 sets no limit on a request mod_proxy forwards, the body reaches
+    // the app whatever LimitRequestBody says, and XDJ008 claims no refusal.
+    let proxied = post(
+        "    ProxyPreserveHost On\n    ProxyPass /app/ http://127.0.0.1:{P2}/\n",
+        "1048576",
+        MODULES,
+        &[],
+    );
+    assert!(
+        proxied.response.header("x-seen-host").is_some() && proxied.response.status() != 413,
+        "the body reached the app: {:?}",
+        proxied.response
+    );
+    assert!(
+        !proxied.findings.contains(&"XDJ008"),
+        "{:?}",
+        proxied.reported
+    );
+}
+
+#[test]
+fn srv004_a_proxy_pass_match_to_php_fpm_runs_uploads_under_an_alias() {
+    let scratch = tempfile::tempdir().unwrap();
+    let fpm_port = free_port();
+    let _fpm = common::live::start_php_fpm(scratch.path(), fpm_port);
+    let files = [("media/evil.php", "<?php echo 'EXEC' . 'UTED'; ?>", false)];
+    let modules = [MODULES, &["proxy_fcgi"]].concat();
+    let site = |order: &str| {
+        format!(
+            "{CATCH_ALL}<VirtualHost *:{{P1}}>\n    ServerName app.test\n    DocumentRoot {{DIR}}\n    \
+             Alias /media/ {{DIR}}/media/\n    ProxyPreserveHost On\n{order}    \
+             ProxyPass / http://127.0.0.1:{{P2}}/\n</VirtualHost>\n"
+        )
+    };
+    let php = format!("    ProxyPassMatch ^/(.*\\.php)$ fcgi://127.0.0.1:{fpm_port}{{DIR}}/$1\n");
+    let exclusion = "    ProxyPass /media/ !\n";
+    let run_order = |order: String| {
+        run_with(
+            &site(&order),
+            None,
+            "app.test",
+            "/media/evil.php",
+            "",
+            &modules,
+            &files,
+        )
+    };
+    // mod_proxy maps the request before mod_alias: the exclusion must come first.
+    let bad = run_order(format!("{php}{exclusion}"));
+    assert!(
+        reported(&bad, "SRV004")
+            .1
+            .contains("`ProxyPass /media/ !` before"),
+        "{:?}",
+        bad.reported
+    );
+    let good = run_order(format!("{exclusion}{php}"));
+    assert!(
+        good.response.body().contains("'EXEC' . 'UTED'"),
+        "the upload is sent as a file: {:?}",
+        good.response
+    );
+    prove("SRV004", bad, good, |r| r.body().contains("EXECUTED"));
+}
+
+#[test]
+fn srv007_options_minus_indexes_turns_off_an_inherited_listing() {
+    let files = [("media/a-private-upload.pdf", "%PDF", false)];
+    let modules = [MODULES, &["autoindex"]].concat();
+    // Debian's apache2.conf turns Indexes on for /var/www/; here for the scratch directory.
+    let site = |options: &str| {
+        format!(
+            "<Directory {{DIR}}>\n    Options Indexes FollowSymLinks\n</Directory>\n{}",
+            media_site(options).replace(DEBIAN_PHP, "")
+        )
+    };
+    let run_options = |options: &str| {
+        run_with(
+            &site(options),
+            None,
+            "app.test",
+            "/media/",
+            "",
+            &modules,
+            &files,
+        )
+    };
+    let bad = run_options("");
+    assert!(
+        reported(&bad, "SRV007").1.contains("`Options -Indexes`"),
+        "{:?}",
+        bad.reported
+    );
+    let good = run_options("        Options -Indexes\n");
+    prove("SRV007", bad, good, |r| {
+        r.raw.contains("a-private-upload.pdf")
+    });
+}
+
+#[test]
+fn xdj007_says_where_httpd_looks_for_static_files() {
+    let files = [("static/app.css", "CSS", false)];
+    let settings = "DEBUG: false\nALLOWED_HOSTS: [app.test]\nSTATIC_URL: /static/\nSTATIC_ROOT: {DIR}/static\n";
+    let site = |alias: &str| {
+        format!(
+            "{CATCH_ALL}<VirtualHost *:{{P1}}>\n    ServerName app.test\n    LogLevel info\n    \
+             ProxyPreserveHost On\n    RequestHeader set X-Forwarded-Proto http\n    \
+             ProxyPass /static/ !\n    ProxyPass / http://127.0.0.1:{{P2}}/\n{alias}    \
+             <Directory {{DIR}}/static>\n        Require all granted\n    </Directory>\n</VirtualHost>\n"
+        )
+    };
+    let mut log = String::new();
+    // Excluded from proxying, but no Alias: no DocumentRoot is set, httpd's own applies.
+    let bad = run_sending(&site(""), Some(settings), MODULES, &files, |d, port| {
+        let r = http_get(port, "app.test", "/static/app.css", "");
+        log = std::fs::read_to_string(d.join("error.log")).unwrap_or_default();
+        r
+    });
+    assert!(
+        reported(&bad, "XDJ007")
+            .0
+            .contains("built-in document root"),
+        "{:?}",
+        bad.reported
+    );
+    assert!(
+        log.contains("File does not exist: /var/www/html/static/app.css"),
+        "httpd looked under its built-in root: {log}"
+    );
+    // An AliasMatch: the whole file name is the target with the captures put in.
+    let good = run_with(
+        &site("    AliasMatch ^/static/(.*)$ {DIR}/static/$1\n"),
+        Some(settings),
+        "app.test",
+        "/static/app.css",
+        "",
+        MODULES,
+        &files,
+    );
+    prove("XDJ007", bad, good, |r| !r.body().contains("CSS"));
 }

@@ -14,7 +14,7 @@ use std::process::{Command, Stdio};
 
 use deploy_audit::check::{check, CheckRequest};
 
-use common::live::{free_port, http_get, wait_for, Killed, Response};
+use common::live::{free_port, http_get, start_php_fpm, wait_for, Killed, Response};
 
 /// Starts nginx in the foreground on a scratch prefix; stopped when dropped.
 fn start_nginx(dir: &Path, ports: &[u16]) -> Killed {
@@ -58,6 +58,8 @@ fn config(body: &str, dir: &Path, p: [u16; 3]) -> String {
 
 struct Run {
     findings: Vec<&'static str>,
+    /// Each finding's rule, message and fix hint.
+    reported: Vec<(&'static str, String, String)>,
     response: Response,
 }
 
@@ -105,9 +107,24 @@ fn run_full(
     let outcome = check(&audit);
     assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
     let findings = outcome.findings.iter().map(|f| f.rule).collect();
+    let reported = outcome
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.rule,
+                f.message.clone(),
+                f.help.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
     let _nginx = start_nginx(dir.path(), &ports[..2]);
     let response = http_get(ports[0], host, path, "X-Forwarded-Proto: https\r\n");
-    Run { findings, response }
+    Run {
+        findings,
+        reported,
+        response,
+    }
 }
 
 /// Asserts that `rule` is reported exactly when the server misbehaves, for both variants.
@@ -188,40 +205,6 @@ fn srv003_the_default_server_redirects_to_a_forged_host() {
     });
 }
 
-/// Starts Debian's PHP-FPM on a loopback port; stopped when dropped.
-fn start_php_fpm(dir: &Path, port: u16) -> Killed {
-    {
-        let binary = std::fs::read_dir("/usr/sbin")
-            .unwrap()
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .find(|p| {
-                p.file_name()
-                    .is_some_and(|n| n.to_string_lossy().starts_with("php-fpm"))
-            })
-            .expect("php-fpm is installed (Debian package php-fpm); .ci/run installs it");
-        let conf = dir.join("php-fpm.conf");
-        std::fs::write(
-            &conf,
-            format!(
-                "[global]\nerror_log = {0}/php-fpm.log\npid = {0}/php-fpm.pid\n\
-                 [www]\nuser = root\nlisten = 127.0.0.1:{port}\npm = static\npm.max_children = 1\n",
-                dir.display()
-            ),
-        )
-        .unwrap();
-        let child = Command::new(binary)
-            .args(["-F", "-R", "-y"])
-            .arg(&conf)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let fpm = Killed(child);
-        wait_for(port, "php-fpm", &dir.join("php-fpm.log"));
-        fpm
-    }
-}
-
 #[test]
 fn srv004_a_regex_location_executes_uploads() {
     // The upload prints a marker only when it runs: its bytes do not contain it.
@@ -291,6 +274,42 @@ fn srv005_alias_without_slash_reads_the_parent_directory() {
         "/static../secret.txt",
     );
     prove("SRV005", bad, good, |r| r.body().contains("SECRET"));
+}
+
+#[test]
+fn srv005_alias_and_location_without_slash_serve_sibling_directories() {
+    let files = [
+        ("static/app.css", "css"),
+        ("static_private/b.txt", "PRIVATE"),
+    ];
+    let site = |loc: &str, alias: &str| {
+        format!(
+            "server {{ listen {{P1}} default_server; return 444; }}\n\
+             server {{ listen {{P1}}; server_name app.test; location {loc} {{ alias {{DIR}}/{alias}; }} }}"
+        )
+    };
+    // The uWSGI tutorial's form: no slash on either side.
+    let bad = run(
+        &site("/static", "static"),
+        &files,
+        "app.test",
+        "/static_private/b.txt",
+    );
+    // The hint's form.
+    let good = run(
+        &site("/static/", "static/"),
+        &files,
+        "app.test",
+        "/static_private/b.txt",
+    );
+    prove("SRV005", bad, good, |r| r.body().contains("PRIVATE"));
+    let css = run(
+        &site("/static/", "static/"),
+        &files,
+        "app.test",
+        "/static/app.css",
+    );
+    assert!(css.response.body().contains("css"), "{:?}", css.response);
 }
 
 #[test]
@@ -438,6 +457,27 @@ fn xdj009_a_root_over_the_project_serves_its_settings() {
         settings,
     );
     prove("XDJ009", bad, good, |r| r.body().contains("SECRET_KEY"));
+    // The same root, but every path goes to the app: no request reaches the root.
+    let hidden = run_settings(
+        &format!(
+            "server {{ listen {{P1}} default_server; return 444; }}\n\
+             server {{ listen {{P1}}; server_name app.test; root {{DIR}}; {APP} }}"
+        ),
+        &files,
+        "app.test",
+        "/shop/settings.py",
+        settings,
+    );
+    assert!(
+        hidden.response.body().contains("APP"),
+        "{:?}",
+        hidden.response
+    );
+    assert!(
+        !hidden.findings.contains(&"XDJ009"),
+        "{:?}",
+        hidden.findings
+    );
 }
 
 #[test]
@@ -698,4 +738,61 @@ fn the_model_picks_the_server_nginx_picks_for_each_host() {
         }
     }
     assert!(mismatches.is_empty(), "{mismatches:#?}");
+}
+
+/// The message and hint of a rule's finding on a run.
+fn reported<'r>(run: &'r Run, rule: &str) -> (&'r str, &'r str) {
+    run.reported
+        .iter()
+        .find(|(r, _, _)| *r == rule)
+        .map(|(_, m, h)| (m.as_str(), h.as_str()))
+        .unwrap_or_else(|| panic!("{rule} not reported: {:?}", run.findings))
+}
+
+#[test]
+fn xdj007_a_regex_location_without_root_serves_static_files_from_nginxs_default_root() {
+    // `-p {DIR}/`: nginx's default root is {DIR}/html.
+    let files = [
+        ("collected/app.css", "COLLECTED"),
+        ("html/static/app.css", "DEFAULT ROOT"),
+    ];
+    let settings = "DEBUG: false\nALLOWED_HOSTS: [app.test]\nSTATIC_URL: /static/\nSTATIC_ROOT: {DIR}/collected\n";
+    let site = |locations: &str| {
+        format!(
+            "server {{ listen {{P1}} default_server; return 444; }}\n\
+             server {{ listen {{P1}}; server_name app.test; {locations} {APP} }}"
+        )
+    };
+    // The regex location (for cache headers) outranks the plain prefix and sets no root.
+    let cache = "location ~* \\.(css|js)$ { expires 7d; }";
+    let bad = run_settings(
+        &site(&format!(
+            "location /static/ {{ alias {{DIR}}/collected/; }} {cache}"
+        )),
+        &files,
+        "app.test",
+        "/static/app.css",
+        settings,
+    );
+    assert!(
+        bad.response.body().contains("DEFAULT ROOT"),
+        "{:?}",
+        bad.response
+    );
+    assert!(
+        reported(&bad, "XDJ007").0.contains("default root"),
+        "{:?}",
+        bad.reported
+    );
+    // A regex location whose alias names the file with its capture serves STATIC_ROOT.
+    let good = run_settings(
+        &site(&format!(
+            "location ~ ^/static/(.*)$ {{ alias {{DIR}}/collected/$1; }} {cache}"
+        )),
+        &files,
+        "app.test",
+        "/static/app.css",
+        settings,
+    );
+    prove("XDJ007", bad, good, |r| !r.body().contains("COLLECTED"));
 }

@@ -289,3 +289,310 @@ fn xdj010_counts_the_default_tls_host_as_serving_every_origin() {
     );
     assert_eq!(found, Vec::<serde_json::Value>::new());
 }
+
+/// Runs `check` on one httpd configuration and one settings file; the rules raised.
+fn httpd_findings(conf: &str, settings: &str) -> Vec<deploy_audit::diagnostic::Finding> {
+    use deploy_audit::check::{check, CheckRequest};
+    let dir = tempfile::tempdir().unwrap();
+    let (c, s) = (
+        dir.path().join("apache2.conf"),
+        dir.path().join("settings.yaml"),
+    );
+    std::fs::write(&c, conf).unwrap();
+    std::fs::write(&s, settings).unwrap();
+    let outcome = check(&CheckRequest {
+        apache: vec![c],
+        settings: vec![s],
+        ..CheckRequest::default()
+    });
+    assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+    outcome.findings
+}
+
+/// XDJ009 reported an httpd `DocumentRoot` over the project even when `WSGIScriptAlias /` (or
+/// `ProxyPass /`) hands every path to the app, so that no file under it is ever sent. It now
+/// asks the routing which route answers `/manage.py`, `/mysite/settings.py`, `/db.sqlite3`.
+#[test]
+fn xdj009_a_document_root_the_app_mount_hides_is_not_served() {
+    let settings = "DEBUG: false\nALLOWED_HOSTS: [mysite.test]\nBASE_DIR: /var/www/mysite\n\
+                    ROOT_URLCONF: mysite.urls\nDATABASES:\n  default:\n    ENGINE: django.db.backends.sqlite3\n    \
+                    NAME: /var/www/mysite/db.sqlite3\n";
+    let site = |mount: &str| {
+        format!(
+            "Listen 80\n<VirtualHost *:80>\n    ServerName mysite.test\n    DocumentRoot /var/www/mysite\n    \
+             Alias /static/ /var/www/mysite/static/\n    ProxyPass /static/ !\n    {mount}\n</VirtualHost>\n"
+        )
+    };
+    let xdj009 = |mount: &str| -> Vec<String> {
+        httpd_findings(&site(mount), settings)
+            .into_iter()
+            .filter(|f| f.rule == "XDJ009")
+            .map(|f| f.message)
+            .collect()
+    };
+    assert_eq!(
+        xdj009("WSGIScriptAlias / /var/www/mysite/mysite/wsgi.py"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        xdj009("ProxyPass / http://127.0.0.1:8000/"),
+        Vec::<String>::new()
+    );
+    // Only part of the site mounted: the rest of the project is sent as files.
+    let partial = xdj009("WSGIScriptAlias /app /var/www/mysite/mysite/wsgi.py");
+    assert_eq!(partial.len(), 1, "{partial:?}");
+    assert!(partial[0].contains("`/manage.py`"), "{partial:?}");
+}
+
+/// SRV005 looked only for a trailing slash on one side: `location /static { alias
+/// /srv/app/static; }` (slash on neither, the uWSGI tutorial's form) went unreported, though
+/// nginx answers `/static_private/b.txt` with `/srv/app/static_private/b.txt`.
+#[test]
+fn srv005_reports_location_and_alias_without_slashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("nginx.conf");
+    let write = |location: &str| {
+        std::fs::write(
+            &conf,
+            format!("events {{}}\nhttp {{ server {{ listen 80; {location} }} }}\n"),
+        )
+        .unwrap();
+        let out = Command::cargo_bin("deploy-audit")
+            .unwrap()
+            .args(["check", "--select", "SRV005", "--format", "json", "--nginx"])
+            .arg(&conf)
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["help"].as_str().unwrap_or_default().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        write("location /static { alias /srv/app/static; }"),
+        ["write `location /static/ { alias /srv/app/static/; }`"]
+    );
+    assert_eq!(
+        write("location /static/ { alias /srv/app/static/; }"),
+        Vec::<String>::new()
+    );
+}
+
+/// What in a fix hint is nginx's syntax: its directive names, `location` (httpd writes
+/// `<Location>`), `^~`, and a `;` ending a directive inside a code span (quoted values aside).
+fn nginx_syntax(help: &str) -> Vec<String> {
+    let mut found: Vec<String> = [
+        "add_header",
+        "proxy_set_header",
+        "proxy_hide_header",
+        "autoindex",
+        "return 301",
+        "return 444",
+        "client_max_body_size",
+        "error_page",
+        "uwsgi_param",
+        "^~",
+    ]
+    .iter()
+    .filter(|w| help.contains(*w))
+    .map(|w| w.to_string())
+    .collect();
+    if help
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .any(|w| w == "location")
+    {
+        found.push("location".into());
+    }
+    for code in help.split('`').skip(1).step_by(2) {
+        let unquoted: String = code.split('"').step_by(2).collect();
+        if unquoted.contains(';') {
+            found.push(format!("`;` in `{code}`"));
+        }
+    }
+    found
+}
+
+#[test]
+fn nginx_syntax_is_recognised() {
+    assert!(!nginx_syntax("add `add_header X y always;`").is_empty());
+    assert!(!nginx_syntax("write `location /static/`").is_empty());
+    assert!(!nginx_syntax("`alias /srv/x/;`").is_empty());
+    assert!(nginx_syntax("`Header always set X \"a; b\"`; then `<Location />`").is_empty());
+}
+
+/// Fix hints on httpd deployments were written in nginx's syntax (XDJ003's `add_header …
+/// always;`, SRV007's `autoindex`, XDJ007's `location ^~`, SRV003's `return 444`, SRV004's
+/// `location ^~`, XDJ008's `client_max_body_size`). Every server and cross rule raised on an
+/// httpd fixture (`tests/fixtures/rules/*/bad*` holding only httpd configuration) now gives
+/// its hint in httpd's words.
+#[test]
+fn hints_on_httpd_findings_are_in_httpd_words() {
+    use deploy_audit::check::{check_with, CheckRequest};
+    fn texts(path: &std::path::Path, out: &mut String) {
+        if path.is_dir() {
+            for e in std::fs::read_dir(path).unwrap().flatten() {
+                texts(&e.path(), out);
+            }
+        } else {
+            out.push_str(&std::fs::read_to_string(path).unwrap_or_default());
+        }
+    }
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
+    let registry = deploy_audit::rules::registry();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut problems = Vec::new();
+    let mut cases: Vec<_> = std::fs::read_dir(&fixtures)
+        .unwrap()
+        .flatten()
+        .flat_map(|d| std::fs::read_dir(d.path()).into_iter().flatten().flatten())
+        .map(|e| e.path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("bad"))
+        .collect();
+    cases.sort();
+    for case in cases {
+        let mut text = String::new();
+        texts(&case, &mut text);
+        if !text.contains("<VirtualHost") || text.contains("http {") {
+            continue;
+        }
+        let outcome = check_with(
+            &CheckRequest {
+                paths: vec![case.clone()],
+                ..CheckRequest::default()
+            },
+            &registry,
+        );
+        for f in outcome
+            .findings
+            .iter()
+            .filter(|f| f.rule.starts_with("SRV") || f.rule.starts_with("XDJ"))
+        {
+            seen.insert(f.rule);
+            let help = f.help.as_deref().unwrap_or_default();
+            let bad = nginx_syntax(help);
+            if !bad.is_empty() {
+                problems.push(format!(
+                    "{} on {}: {help:?} has {bad:?}",
+                    f.rule,
+                    case.display()
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+    for rule in [
+        "SRV001", "SRV003", "SRV004", "SRV006", "SRV007", "SRV008", "SRV009", "XDJ003", "XDJ004",
+        "XDJ007", "XDJ008", "XDJ009",
+    ] {
+        assert!(
+            seen.contains(rule),
+            "{rule} is raised by no httpd fixture: {seen:?}"
+        );
+    }
+}
+
+/// XDJ007 said "`/static/` is not served from a directory" when a regex location without a
+/// root took the request: nginx does serve it, from its default root. The message now says
+/// so; and a regex location whose `alias` names the file by its captures is followed to the
+/// file (it was reported the same way).
+#[test]
+fn xdj007_says_where_a_regex_location_serves_static_files_from() {
+    use deploy_audit::check::{check, CheckRequest};
+    let dir = tempfile::tempdir().unwrap();
+    let (conf, settings) = (
+        dir.path().join("nginx.conf"),
+        dir.path().join("settings.yaml"),
+    );
+    std::fs::write(
+        &settings,
+        "DEBUG: false\nALLOWED_HOSTS: [a.test]\nSTATIC_URL: /static/\nSTATIC_ROOT: /srv/a/static\n",
+    )
+    .unwrap();
+    let xdj007 = |locations: &str| -> Vec<String> {
+        std::fs::write(
+            &conf,
+            format!(
+                "events {{}}\nhttp {{ server {{ listen 80; server_name a.test; {locations} \
+                 location / {{ proxy_pass http://127.0.0.1:8000; }} }} }}\n"
+            ),
+        )
+        .unwrap();
+        let outcome = check(&CheckRequest {
+            nginx: vec![conf.clone()],
+            settings: vec![settings.clone()],
+            ..CheckRequest::default()
+        });
+        assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+        outcome
+            .findings
+            .into_iter()
+            .filter(|f| f.rule == "XDJ007")
+            .map(|f| f.message)
+            .collect()
+    };
+    let cache = "location ~* \\.(css|js)$ { expires 7d; }";
+    let found = xdj007(&format!(
+        "location /static/ {{ alias /srv/a/static/; }} {cache}"
+    ));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].contains("nginx serves it from its default root"),
+        "{found:?}"
+    );
+    assert!(
+        !found[0].contains("not served from a directory"),
+        "{found:?}"
+    );
+    assert_eq!(
+        xdj007("location ~ ^/static/(.*)$ { alias /srv/a/static/$1; }"),
+        Vec::<String>::new()
+    );
+}
+
+/// XDJ008 told httpd users that `LimitRequestBody` refuses bodies Django accepts on a route
+/// that `ProxyPass` forwards; httpd 2.4 applies no body limit to a request mod_proxy forwards
+/// (a 2 MB body passed `LimitRequestBody 1048576`). Such routes are no longer judged.
+#[test]
+fn xdj008_makes_no_refusal_claim_for_a_route_httpd_proxies() {
+    let settings = "DEBUG: false\nALLOWED_HOSTS: [a.test]\n";
+    let site = |app: &str| {
+        format!(
+            "Listen 80\n<VirtualHost *:80>\n    ServerName a.test\n    LimitRequestBody 1048576\n    {app}\n</VirtualHost>\n"
+        )
+    };
+    let xdj008 = |app: &str| -> Vec<String> {
+        httpd_findings(&site(app), settings)
+            .into_iter()
+            .filter(|f| f.rule == "XDJ008")
+            .map(|f| f.help.unwrap_or_default())
+            .collect()
+    };
+    assert_eq!(
+        xdj008("ProxyPass / http://127.0.0.1:8000/"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        xdj008("WSGIScriptAlias / /srv/a/a/wsgi.py"),
+        ["set `LimitRequestBody` to at least 2621440"]
+    );
+}
+
+/// SRV008's httpd hint asked for a `ProxyPass /maintenance.html !` exclusion on an app mounted
+/// with mod_wsgi, which has no ProxyPass; there the `Alias` alone serves the page.
+#[test]
+fn srv008_hint_for_mod_wsgi_needs_no_proxy_pass() {
+    let found: Vec<String> = httpd_findings(
+        "Listen 80\n<VirtualHost *:80>\n    ServerName a.test\n    WSGIScriptAlias / /srv/a/a/wsgi.py\n</VirtualHost>\n",
+        "DEBUG: false\nALLOWED_HOSTS: [a.test]\n",
+    )
+    .into_iter()
+    .filter(|f| f.rule == "SRV008")
+    .map(|f| f.help.unwrap_or_default())
+    .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("`Alias /maintenance.html"), "{found:?}");
+    assert!(!found[0].contains("ProxyPass"), "{found:?}");
+}

@@ -1051,6 +1051,18 @@ mod tests {
     }
 
     #[test]
+    fn alias_match_names_the_whole_file_with_its_captures() {
+        let s = model(
+            "Listen 80\n<VirtualHost *:80>\nServerName a\nAliasMatch ^/static/(.*)$ /srv/static/$1\n</VirtualHost>\n",
+        );
+        let r = s.hosts[0].answering("/static/css/app.css");
+        assert_eq!(
+            r.file_for("/static/css/app.css").as_deref(),
+            Some("/srv/static/css/app.css")
+        );
+    }
+
+    #[test]
     fn the_first_virtual_host_of_an_address_is_its_default() {
         let s = model(
             "Listen 80\n<VirtualHost *:80>\nServerName one\n</VirtualHost>\n<VirtualHost *:80>\nServerName two\nServerAlias *.two.test www.?.test\n</VirtualHost>\n<VirtualHost 127.0.0.1:80>\nServerName three\n</VirtualHost>\n",

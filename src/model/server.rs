@@ -256,7 +256,8 @@ pub struct Route {
     /// `ErrorDocument`), with where each is set.
     pub error_pages: Arc<Vec<(u16, Span)>>,
     /// The largest request body accepted, in bytes (`0`: unlimited), and where it is set;
-    /// `None`: the server's default (nginx 1 MiB, httpd 1 GiB).
+    /// `None`: the server's default (nginx 1 MiB, httpd 1 GiB). httpd 2.4 applies it only to
+    /// requests it answers itself, never to one mod_proxy forwards.
     pub max_body_size: Option<(u64, Span)>,
     /// For a route serving files: the file names (probes such as `x.php`) the server would
     /// execute instead of sending, each with the directive that makes it so (httpd handlers:
@@ -379,8 +380,32 @@ pub fn group_listeners(hosts: &[VirtualHost]) -> Vec<Listener> {
 impl Route {
     /// The file a request path maps to when this route serves files
     /// (`ngx_http_map_uri_to_path`): an alias replaces the route's prefix, a root is prepended.
+    /// The alias of a regex route (nginx `location ~ … { alias …$1; }`, httpd `AliasMatch`) is
+    /// the whole file name once the pattern's captures (`$1`…`$9`) are put in; other variables
+    /// are not resolved (`None`).
     pub fn file_for(&self, uri: &str) -> Option<String> {
         match (&self.action, &self.path) {
+            (
+                Some(Action::Files {
+                    dir, alias: true, ..
+                }),
+                PathMatch::Regex { pattern, caseless },
+            ) => {
+                let re = super::routing::compile(pattern, *caseless)?;
+                let caps = re.captures(uri)?;
+                let mut out = String::new();
+                let mut rest = dir.as_str();
+                while let Some(at) = rest.find('$') {
+                    out.push_str(&rest[..at]);
+                    let after = &rest[at + 1..];
+                    let digit = after.chars().next().filter(char::is_ascii_digit)?;
+                    let n = digit.to_digit(10)? as usize;
+                    out.push_str(caps.get(n).map_or("", |m| m.as_str()));
+                    rest = &after[1..];
+                }
+                out.push_str(rest);
+                Some(out)
+            }
             (
                 Some(Action::Files {
                     dir, alias: true, ..

@@ -97,6 +97,39 @@ pub fn http_get(port: u16, host: &str, path: &str, extra: &str) -> Response {
     }
 }
 
+/// Starts Debian's PHP-FPM on a loopback port (as root, one worker); stopped when dropped.
+pub fn start_php_fpm(dir: &Path, port: u16) -> Killed {
+    use std::process::{Command, Stdio};
+    let binary = std::fs::read_dir("/usr/sbin")
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("php-fpm"))
+        })
+        .expect("php-fpm is installed (Debian package php-fpm); .ci/run installs it");
+    let conf = dir.join("php-fpm.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "[global]\nerror_log = {0}/php-fpm.log\npid = {0}/php-fpm.pid\n\
+             [www]\nuser = root\nlisten = 127.0.0.1:{port}\npm = static\npm.max_children = 1\n",
+            dir.display()
+        ),
+    )
+    .unwrap();
+    let child = Command::new(binary)
+        .args(["-F", "-R", "-y"])
+        .arg(&conf)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let fpm = Killed(child);
+    wait_for(port, "php-fpm", &dir.join("php-fpm.log"));
+    fpm
+}
+
 /// A small deterministic generator, so that generated cases are the same on every run.
 pub struct Lcg(pub u64);
 

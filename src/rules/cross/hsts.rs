@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::diagnostic::{Finding, Label};
 use crate::model::settings::Settings;
-use crate::rules::{Context, FindingExt};
+use crate::rules::{for_server, Context, FindingExt};
 
 use super::app_routes;
 
@@ -27,7 +27,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Send HSTS from one place, or make both agree.
+    /// Send HSTS from one place, or make both agree. From the server: nginx
+    /// `add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;`,
+    /// httpd `Header always set Strict-Transport-Security "max-age=31536000; includeSubDomains"`
+    /// in the HTTPS virtual host; from Django: `SECURE_HSTS_SECONDS`.
     pub static META = RuleMeta {
         id: "XDJ003",
         name: "hsts-nowhere-or-twice",
@@ -105,7 +108,11 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         "HSTS is sent neither by the server nor by Django",
                     )
                     .related(Label::new(seconds.span(), "SECURE_HSTS_SECONDS is 0 or unset"))
-                    .help("add `add_header Strict-Transport-Security \"max-age=31536000; includeSubDomains\" always;` to the HTTPS server, or set SECURE_HSTS_SECONDS"),
+                    .help(for_server(
+                        server.kind,
+                        "add `add_header Strict-Transport-Security \"max-age=31536000; includeSubDomains\" always;` to the HTTPS server, or set SECURE_HSTS_SECONDS",
+                        "add `Header always set Strict-Transport-Security \"max-age=31536000; includeSubDomains\"` to the HTTPS virtual host, or set SECURE_HSTS_SECONDS",
+                    )),
                 ),
                 (Some(header), Some(django)) => {
                     let server_policy = parse_header(&header.value);
@@ -116,7 +123,11 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                                 "the server and Django send different HSTS headers",
                             )
                             .related(Label::new(seconds.span(), "Django sends its own from these settings"))
-                            .help("send HSTS from one place (and `proxy_hide_header Strict-Transport-Security;` if it is the server), or make both agree"),
+                            .help(for_server(
+                                server.kind,
+                                "send HSTS from one place (and `proxy_hide_header Strict-Transport-Security;` if it is the server), or make both agree",
+                                "send HSTS from one place (remove the server's `Header … Strict-Transport-Security`, or set SECURE_HSTS_SECONDS = 0), or make both agree",
+                            )),
                         );
                     }
                 }

@@ -28,7 +28,8 @@ declare_rule! {
     ///
     /// ## Fix
     /// `proxy_set_header X-Forwarded-Proto $scheme;` in every proxying location (a shared
-    /// snippet does it).
+    /// snippet does it); with httpd, `RequestHeader set X-Forwarded-Proto https` in the HTTPS
+    /// virtual host.
     pub static LOOP = RuleMeta {
         id: "XDJ004",
         name: "https-redirect-loop",
@@ -66,7 +67,8 @@ declare_rule! {
     ///
     /// ## Fix
     /// `proxy_set_header X-Forwarded-Proto $scheme;` on every route to the app that plain HTTP
-    /// reaches, or make plain HTTP only redirect.
+    /// reaches, or make plain HTTP only redirect; with httpd, `RequestHeader set
+    /// X-Forwarded-Proto http` in the plain-HTTP virtual host.
     pub static SPOOF = RuleMeta {
         id: "XDJ005",
         name: "https-header-spoofable",
@@ -156,7 +158,11 @@ pub fn check_loop(ctx: &Context, out: &mut Vec<Finding>) {
                         )
                         .related(Label::new(redirect.span(), "SECURE_SSL_REDIRECT is on; SECURE_PROXY_SSL_HEADER is not set"))
                         .severity(Severity::Warning)
-                        .help("set SECURE_PROXY_SSL_HEADER = (\"HTTP_X_FORWARDED_PROTO\", \"https\") with `proxy_set_header X-Forwarded-Proto $scheme;` (unless the app server derives the scheme itself, as gunicorn does for loopback and Unix-socket peers)"),
+                        .help(for_server(
+                            r.host.kind,
+                            "set SECURE_PROXY_SSL_HEADER = (\"HTTP_X_FORWARDED_PROTO\", \"https\") with `proxy_set_header X-Forwarded-Proto $scheme;` (unless the app server derives the scheme itself, as gunicorn does for loopback and Unix-socket peers)",
+                            "set SECURE_PROXY_SSL_HEADER = (\"HTTP_X_FORWARDED_PROTO\", \"https\") with `RequestHeader set X-Forwarded-Proto https` in this HTTPS virtual host (unless the app server derives the scheme itself, as gunicorn does for loopback and Unix-socket peers)",
+                        )),
                     ),
                 }
             }

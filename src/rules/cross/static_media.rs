@@ -1,8 +1,8 @@
 use crate::declare_rule;
 use crate::diagnostic::{Finding, Label};
-use crate::model::server::Action;
+use crate::model::server::{Action, ServerKind};
 use crate::model::settings::{Setting, Settings};
-use crate::rules::{Context, FindingExt};
+use crate::rules::{for_server, Context, FindingExt};
 
 declare_rule! {
     /// ## What it checks
@@ -27,7 +27,17 @@ declare_rule! {
     ///
     /// ## Fix
     /// `location ^~ /static/ { alias /srv/app/static/; }` — the location is `STATIC_URL`, the
-    /// alias `STATIC_ROOT` with a trailing slash.
+    /// alias `STATIC_ROOT` with a trailing slash. With httpd:
+    /// ```apache
+    /// Alias /static/ /srv/app/static/
+    /// <Directory /srv/app/static>
+    ///     Require all granted
+    /// </Directory>
+    /// ProxyPass /static/ !
+    /// ProxyPass / http://127.0.0.1:8000/
+    /// ```
+    /// The exclusion must come before `ProxyPass /`; with mod_wsgi the `Alias` alone is enough,
+    /// as it takes precedence over `WSGIScriptAlias /`.
     pub static META = RuleMeta {
         id: "XDJ007",
         name: "static-media-not-mapped",
@@ -93,17 +103,36 @@ fn check_pair(
             .filter(|h| h.reaches_app() && h.first.is_none() && ctx.serves(h))
         {
             let route = host.answering(&uri);
+            let root_shown = normalize(root_text);
             let problem = match (&route.action, route.file_for(&uri)) {
                 (_, Some(file)) if normalize(&file) == expected => continue,
                 (Some(Action::Proxy { .. }), _) => {
                     format!("`{url_text}` is sent to the app, which does not serve {what} files with DEBUG off")
                 }
                 (_, Some(file)) => format!(
-                    "`{uri}` is served from `{}`, not from {what} root `{}`",
+                    "`{uri}` is served from `{}`, not from {what} root `{root_shown}`",
                     normalize(&file),
-                    normalize(root_text)
                 ),
-                (_, None) => format!("`{url_text}` is not served from a directory"),
+                (Some(Action::Redirect { target, .. }), None) => {
+                    format!("`{uri}` is redirected to `{target}`, not served from {what} root `{root_shown}`")
+                }
+                (Some(Action::Reject { status, .. } | Action::Respond { status, .. }), None) => {
+                    format!("`{uri}` is answered with status {status}, not served from {what} root `{root_shown}`")
+                }
+                (Some(Action::Close { .. }), None) => {
+                    format!("`{uri}` is answered by closing the connection, not from {what} root `{root_shown}`")
+                }
+                (Some(Action::Files { dir, .. }), None) => format!(
+                    "`{uri}` is served through `{dir}`, whose variables are not resolved here, not known to be {what} root `{root_shown}`"
+                ),
+                (None, None) => match host.kind {
+                    ServerKind::Nginx => format!(
+                        "`{uri}` is answered by a location with no `root` or `alias`: nginx serves it from its default root (`html` in its prefix), not from {what} root `{root_shown}`"
+                    ),
+                    ServerKind::Apache => format!(
+                        "`{uri}` matches no Alias and no DocumentRoot is set: httpd serves it from its built-in document root (`/var/www/html` on Debian), not from {what} root `{root_shown}`"
+                    ),
+                },
             };
             out.push(
                 META.finding(Label::new(route.span, problem.clone()), problem)
@@ -115,9 +144,12 @@ fn check_pair(
                         root.span(),
                         format!("{} says where they are", root.name),
                     ))
-                    .help(format!(
-                        "`location ^~ {url_text} {{ alias {}/; }}`",
-                        normalize(root_text)
+                    .help(for_server(
+                        host.kind,
+                        format!("`location ^~ {url_text} {{ alias {root_shown}/; }}`"),
+                        format!(
+                            "`Alias {url_text} {root_shown}/` with a <Directory {root_shown}> that grants access; when the app is proxied, `ProxyPass {url_text} !` before `ProxyPass /`"
+                        ),
                     )),
             );
         }

@@ -1,15 +1,20 @@
 use crate::declare_rule;
 use crate::diagnostic::{Finding, Label, Severity};
-use crate::model::server::ServerKind;
-use crate::rules::{Context, FindingExt};
+use crate::model::server::{ProxyProtocol, ServerKind};
+use crate::rules::{for_server, Context, FindingExt};
 
-use super::app_routes;
+use super::{app_routes, protocol};
 
 declare_rule! {
     /// ## What it checks
     /// The server's request-body limit on routes to the app (nginx `client_max_body_size`,
     /// default 1 MiB; httpd `LimitRequestBody`) is set, is not unlimited, and is not below
     /// Django's `DATA_UPLOAD_MAX_MEMORY_SIZE` (default 2.5 MiB).
+    ///
+    /// httpd 2.4 applies `LimitRequestBody` only to requests it answers itself (mod_wsgi, CGI):
+    /// its HTTP input filter sets no limit for a request mod_proxy forwards (`ProxyPass` to an
+    /// HTTP, FastCGI, uwsgi or SCGI backend), so bodies of any size reach such an app whatever
+    /// the directive says. Those routes are not judged here: the app server has to limit them.
     ///
     /// ## Why it matters
     /// Below Django's limit, requests Django would accept are refused by the server with
@@ -23,7 +28,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Set `client_max_body_size` to the largest upload the app expects (e.g. `20m`).
+    /// Set `client_max_body_size` to the largest upload the app expects (e.g. `20m`); with httpd,
+    /// `LimitRequestBody` in bytes (e.g. `LimitRequestBody 20971520`).
     pub static META = RuleMeta {
         id: "XDJ008",
         name: "upload-limit-mismatch",
@@ -51,6 +57,15 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 if seen.iter().any(|h| std::ptr::eq(*h, r.host)) {
                     continue;
                 }
+                // httpd's input filter sets no body limit for a request mod_proxy forwards.
+                if server.kind == ServerKind::Apache
+                    && !matches!(
+                        protocol(r.route),
+                        Some(ProxyProtocol::Wsgi | ProxyProtocol::Cgi)
+                    )
+                {
+                    continue;
+                }
                 let (limit, span) = match r.route.max_body_size {
                     Some((n, span)) => (n, span),
                     None => (
@@ -64,14 +79,22 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         "the server passes request bodies of any size to the app",
                     )
                     .severity(Severity::Warning)
-                    .help("set `client_max_body_size` to the largest upload the app expects")
+                    .help(for_server(
+                        server.kind,
+                        "set `client_max_body_size` to the largest upload the app expects",
+                        "set `LimitRequestBody` to the largest upload the app expects, in bytes",
+                    ))
                 } else if let Some(d) = django.filter(|d| limit < *d) {
                     META.finding(
                         Label::new(span, format!("bodies over {limit} bytes are refused here (413)")),
                         format!("the server refuses bodies between {limit} and {d} bytes that Django accepts"),
                     )
                     .related(Label::new(data.span(), format!("Django accepts up to {d} bytes of form data")))
-                    .help(format!("set `client_max_body_size` to at least {}k", d.div_ceil(1024)))
+                    .help(for_server(
+                        server.kind,
+                        format!("set `client_max_body_size` to at least {}k", d.div_ceil(1024)),
+                        format!("set `LimitRequestBody` to at least {d}"),
+                    ))
                 } else {
                     continue;
                 };

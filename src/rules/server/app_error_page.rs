@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::{Finding, Label};
-use crate::model::server::{Action, Route};
+use crate::model::server::{Action, ProxyProtocol, Route};
 use crate::rules::{for_server, Context, FindingExt};
 
 use super::host_label;
@@ -28,7 +28,8 @@ declare_rule! {
     /// error_page 502 503 504 /maintenance.html;
     /// location = /maintenance.html { root /srv/app/errors; internal; }
     /// ```
-    /// With httpd, the page must not itself be proxied to the app that is down:
+    /// With httpd, the page must be one httpd serves itself, not a path of the app that is down:
+    /// with `ProxyPass`, exclude it before the app's rule:
     /// ```apache
     /// ErrorDocument 502 /maintenance.html
     /// ErrorDocument 503 /maintenance.html
@@ -37,6 +38,7 @@ declare_rule! {
     /// ProxyPass /maintenance.html !
     /// ProxyPass / http://127.0.0.1:8000/
     /// ```
+    /// With mod_wsgi (`WSGIScriptAlias /`), the `Alias` alone is enough: httpd tries it first.
     pub static META = RuleMeta {
         id: "SRV008",
         name: "no-page-when-app-is-down",
@@ -46,6 +48,25 @@ declare_rule! {
 }
 
 const APP_DOWN: [u16; 3] = [502, 503, 504];
+
+/// httpd's words: the page must be one httpd serves itself, not a path of the app that is
+/// down. An `Alias` takes precedence over `WSGIScriptAlias` (mod_wsgi's documentation), and
+/// over a `ScriptAlias` listed after it (mod_alias tries them in order); a `ProxyPass` needs an
+/// exclusion before it.
+fn apache_hint(route: &Route) -> String {
+    let page = "add `ErrorDocument 502 /maintenance.html` (and 503, 504) and `Alias /maintenance.html /srv/app/errors/maintenance.html`";
+    match route.action {
+        Some(Action::Proxy {
+            protocol: ProxyProtocol::Wsgi,
+            ..
+        }) => format!("{page}, so that httpd serves the page itself (an Alias takes precedence over WSGIScriptAlias)"),
+        Some(Action::Proxy {
+            protocol: ProxyProtocol::Cgi,
+            ..
+        }) => format!("{page}, listed before the ScriptAlias that runs the app, so that httpd serves the page itself"),
+        _ => format!("{page}, with `ProxyPass /maintenance.html !` before the app's ProxyPass, so that httpd serves the page itself"),
+    }
+}
 
 fn walk<'r>(routes: &'r [Route], out: &mut Vec<&'r Route>) {
     for r in routes {
@@ -90,7 +111,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 .help(for_server(
                     server.kind,
                     "add `error_page 502 503 504 /maintenance.html;` with an `internal` location serving it",
-                    "add `ErrorDocument 502 /maintenance.html` (and 503, 504) with `ProxyPass /maintenance.html !` before the app's ProxyPass, so that httpd serves the page itself",
+                    apache_hint(route),
                 )),
             );
         }

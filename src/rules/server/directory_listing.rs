@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::diagnostic::{Finding, Label};
-use crate::model::server::{Action, Route};
-use crate::rules::{Context, FindingExt};
+use crate::model::server::{Action, Route, ServerKind};
+use crate::rules::{for_server, Context, FindingExt};
 
 declare_rule! {
     /// ## What it checks
@@ -19,7 +19,13 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Remove `autoindex on` (it is off by default).
+    /// Remove `autoindex on` (it is off by default). With httpd, turn `Indexes` off in the
+    /// directory's `<Directory>` (Debian's `/var/www/` section turns it on):
+    /// ```apache
+    /// <Directory /srv/app/media>
+    ///     Options -Indexes
+    /// </Directory>
+    /// ```
     pub static META = RuleMeta {
         id: "SRV007",
         name: "directory-listing",
@@ -28,7 +34,7 @@ declare_rule! {
     };
 }
 
-fn walk(routes: &[Route], out: &mut Vec<Finding>) {
+fn walk(kind: ServerKind, routes: &[Route], out: &mut Vec<Finding>) {
     for r in routes {
         if let (Some(Action::Files { dir, .. }), Some(on)) = (&r.action, r.lists_directories) {
             out.push(
@@ -37,17 +43,24 @@ fn walk(routes: &[Route], out: &mut Vec<Finding>) {
                     format!("the contents of {dir} are listed to anyone"),
                 )
                 .related(Label::new(r.span, "for this route"))
-                .help("remove `autoindex on`"),
+                .help(for_server(
+                    kind,
+                    "remove `autoindex on` (it is off by default)",
+                    format!(
+                        "add `Options -Indexes` to the <Directory {}> of this route",
+                        dir.trim_end_matches('/')
+                    ),
+                )),
             );
         }
-        walk(&r.children, out);
+        walk(kind, &r.children, out);
     }
 }
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for server in ctx.servers {
         for host in &server.hosts {
-            walk(&host.routes, out);
+            walk(server.kind, &host.routes, out);
         }
     }
 }

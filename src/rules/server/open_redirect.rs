@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::diagnostic::{Finding, Label};
 use crate::model::server::{Action, Route};
-use crate::rules::{Context, FindingExt};
+use crate::rules::{for_server, Context, FindingExt};
 
 use super::public_listeners;
 
@@ -32,6 +32,9 @@ declare_rule! {
     /// ## Fix
     /// Name the hosts the redirect is for, and put a catch-all (`return 444`) in front as the
     /// default server; or redirect to a fixed name: `return 301 https://shop.example.com$request_uri;`.
+    /// With httpd, the first `<VirtualHost>` of an address is its default: make it one that
+    /// refuses everything (`<Location /> Require all denied </Location>`), or redirect to a fixed
+    /// name (`Redirect permanent / https://shop.example.com/`).
     pub static META = RuleMeta {
         id: "SRV003",
         name: "redirect-to-request-host",
@@ -91,7 +94,11 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         listener.default_span,
                         "this host is the default, so it answers every Host",
                     ))
-                    .help("put a catch-all `return 444` default server in front, or redirect to a fixed host name"),
+                    .help(for_server(
+                        server.kind,
+                        "put a catch-all `return 444` default server in front, or redirect to a fixed host name",
+                        format!("put a catch-all first among the <VirtualHost {}> hosts (`<Location /> Require all denied </Location>`), or redirect to a fixed host name (`Redirect permanent / https://NAME/`)", listener.addr),
+                    )),
                 );
             }
         }

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::diagnostic::{Finding, Label};
-use crate::model::server::{Action, PathMatch, ProxyProtocol, Route, VirtualHost};
-use crate::rules::{Context, FindingExt};
+use crate::model::server::{Action, PathMatch, ProxyProtocol, Route, ServerKind, VirtualHost};
+use crate::rules::{for_server, Context, FindingExt};
 
 declare_rule! {
     /// ## What it checks
@@ -12,6 +12,9 @@ declare_rule! {
     /// location does the same. The handler runs `$document_root$fastcgi_script_name`, so the
     /// finding is made when that is the file the files location serves for the same path:
     /// the uploaded file itself.
+    ///
+    /// With httpd, the same happens when a `ProxyPassMatch` (or `ProxyPass`) to PHP-FPM matches
+    /// paths under an `Alias`: mod_proxy maps the request before mod_alias does.
     ///
     /// Files locations that serve a directory under `/usr/` (Debian's `/icons/`,
     /// `/javascript/`) are left alone: packages install those and only root can write there,
@@ -32,6 +35,11 @@ declare_rule! {
     /// Make the files location win over every regex with `^~`:
     /// ```nginx
     /// location ^~ /media/ { alias /srv/app/media/; }
+    /// ```
+    /// With httpd, exclude the files from proxying before the handler's rule:
+    /// ```apache
+    /// ProxyPass /media/ !
+    /// ProxyPassMatch ^/(.*\.php)$ fcgi://127.0.0.1:9000/srv/app/$1
     /// ```
     pub static META = RuleMeta {
         id: "SRV004",
@@ -124,7 +132,9 @@ fn check_host(host: &VirtualHost, out: &mut Vec<Finding>) {
             if answer.script_for(&uri) != loc.file_for(&uri) {
                 continue;
             }
-            let how = if chain.iter().any(|r| std::ptr::eq(*r, loc)) {
+            let how = if host.kind == ServerKind::Apache {
+                "a script handler's ProxyPass or ProxyPassMatch takes the request before the Alias"
+            } else if chain.iter().any(|r| std::ptr::eq(*r, loc)) {
                 "a location inside it executes scripts"
             } else {
                 "a regex location outranks it"
@@ -138,8 +148,10 @@ fn check_host(host: &VirtualHost, out: &mut Vec<Finding>) {
                     format!("files under {path} can be executed: {how}"),
                 )
                 .related(Label::new(loc.span, "this location serves the files"))
-                .help(format!(
-                    "mark the files location `location ^~ {path}` so no regex location can take its requests, and keep script handlers out of it"
+                .help(for_server(
+                    host.kind,
+                    format!("mark the files location `location ^~ {path}` so no regex location can take its requests, and keep script handlers out of it"),
+                    format!("add `ProxyPass {path} !` before the ProxyPass or ProxyPassMatch that hands scripts to the handler, so that httpd serves the files itself"),
                 )),
             );
             break;
