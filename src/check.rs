@@ -33,6 +33,9 @@ pub struct CheckRequest {
     pub ignore_paths: Vec<glob::Pattern>,
     /// nginx: absolute include paths are read under this directory (`--include-root`).
     pub include_root: Option<PathBuf>,
+    /// The servers' plain-HTTP sockets are reached only through a proxy or load balancer that
+    /// terminates TLS and sets `X-Forwarded-Proto` (`--behind-tls-proxy`).
+    pub behind_tls_proxy: bool,
 }
 
 /// One deployment's inputs, as paths that also appear among the request's inputs.
@@ -248,6 +251,12 @@ pub fn check_with(request: &CheckRequest, rules: &[rules::Rule]) -> CheckOutcome
         }
         groups
     };
+    if request.behind_tls_proxy {
+        out.notes.push(
+            "plain-HTTP sockets are audited as reached only through a TLS-terminating proxy that sets X-Forwarded-Proto (--behind-tls-proxy): SRV002 and XDJ005 stand down"
+                .to_string(),
+        );
+    }
     let mut servers: Vec<Option<model::server::Server>> = servers.into_iter().map(Some).collect();
     let mut settings: Vec<Option<Settings>> = settings.into_iter().map(Some).collect();
     for (sv, st, names) in groups {
@@ -261,6 +270,7 @@ pub fn check_with(request: &CheckRequest, rules: &[rules::Rule]) -> CheckOutcome
             servers: &group_servers,
             settings: &group_settings,
             server_names: &names,
+            behind_tls_proxy: request.behind_tls_proxy,
         };
         out.findings.extend(rules::run_rules(&ctx, rules));
         for (i, s) in sv.iter().zip(group_servers) {

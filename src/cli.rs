@@ -141,6 +141,12 @@ pub struct CheckArgs {
     /// `include /etc/nginx/conf.d/*.conf;` from `deploy/etc/nginx/conf.d/`).
     #[arg(long, value_name = "DIR")]
     pub include_root: Option<PathBuf>,
+    /// The servers' plain-HTTP sockets are reached only through a proxy or load balancer that
+    /// terminates TLS and sets X-Forwarded-Proto (an AWS ALB, a Kubernetes ingress): the
+    /// plain-HTTP and header-spoofing checks then stand down, and an https origin served
+    /// there counts as served.
+    #[arg(long)]
+    pub behind_tls_proxy: bool,
     /// Show the findings that `# deploy-audit: ignore[RULE] reason` comments hide.
     #[arg(long)]
     pub no_inline_ignore: bool,

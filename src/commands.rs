@@ -147,6 +147,7 @@ pub fn check(
             o
         },
         no_inline_ignore: args.no_inline_ignore,
+        behind_tls_proxy: args.behind_tls_proxy || config.file.behind_tls_proxy,
         include_root: args
             .include_root
             .clone()

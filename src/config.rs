@@ -18,6 +18,7 @@
 //!     severity: { SRV006: info }
 //! ignore_paths: ["vendor/**"]  # never audited when a directory is searched
 //! include_root: deploy         # nginx's absolute includes read under deploy/
+//! behind_tls_proxy: true       # as --behind-tls-proxy
 //! apache:
 //!   server_root: /etc/apache2
 //!   modules: [ssl_module]
@@ -54,6 +55,10 @@ pub struct ConfigFile {
     pub apache: ApacheSettings,
     /// As `--include-root`: nginx's absolute include paths are read under this directory.
     pub include_root: Option<PathBuf>,
+    /// As `--behind-tls-proxy`: the plain-HTTP sockets are reached only through a proxy that
+    /// terminates TLS and sets `X-Forwarded-Proto`.
+    #[serde(default)]
+    pub behind_tls_proxy: bool,
 }
 
 /// One deployment: the server configuration(s) and the settings export that go together.

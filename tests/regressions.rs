@@ -596,3 +596,58 @@ fn srv008_hint_for_mod_wsgi_needs_no_proxy_pass() {
     assert!(found[0].contains("`Alias /maintenance.html"), "{found:?}");
     assert!(!found[0].contains("ProxyPass"), "{found:?}");
 }
+
+/// Behind a TLS-terminating load balancer (nginx on :80 copying the balancer's
+/// X-Forwarded-Proto), the plain-HTTP and spoofing findings were false and the https origin
+/// counted as unserved; `--behind-tls-proxy` (or `behind_tls_proxy: true`) says so.
+#[test]
+fn behind_a_tls_proxy_plain_http_is_not_public() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("nginx.conf"),
+        "events {}\nhttp {\n    server { listen 80 default_server; return 444; }\n    server {\n        \
+         listen 80;\n        server_name app.example.com;\n        \
+         if ($http_x_forwarded_proto = 'http') { return 301 https://$host$request_uri; }\n        \
+         location / {\n            proxy_set_header Host $host;\n            \
+         proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto;\n            \
+         proxy_pass http://127.0.0.1:8000;\n        }\n    }\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("settings.yaml"),
+        "DEBUG: false\nALLOWED_HOSTS: [app.example.com]\nSECURE_PROXY_SSL_HEADER: [HTTP_X_FORWARDED_PROTO, https]\n\
+         CSRF_TRUSTED_ORIGINS: [https://app.example.com]\n",
+    )
+    .unwrap();
+    let rules = |extra: &[&str], config: Option<&str>| {
+        if let Some(c) = config {
+            std::fs::write(dir.path().join(".deploy-audit.yaml"), c).unwrap();
+        }
+        let out = Command::cargo_bin("deploy-audit")
+            .unwrap()
+            .current_dir(dir.path())
+            .args([
+                "check",
+                "--format",
+                "json",
+                "--select",
+                "SRV002,XDJ005,XDJ010",
+            ])
+            .args(extra)
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut ids: Vec<String> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(rules(&[], None), ["SRV002", "XDJ005", "XDJ010"]);
+    assert!(rules(&["--behind-tls-proxy"], None).is_empty());
+    assert!(rules(&[], Some("behind_tls_proxy: true\n")).is_empty());
+}

@@ -44,6 +44,10 @@ pub struct Context<'a> {
     /// The names the settings are for, when a deployment names them (`.deploy-audit.yaml`
     /// `server_names`): the cross-checks then look only at the hosts serving one of them.
     pub server_names: &'a [String],
+    /// The plain-HTTP sockets are reached only through a TLS-terminating proxy that sets
+    /// `X-Forwarded-Proto` (`--behind-tls-proxy`): what arrives there was HTTPS, and the
+    /// header is the proxy's.
+    pub behind_tls_proxy: bool,
 }
 
 impl Context<'_> {

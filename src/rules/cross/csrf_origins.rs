@@ -57,11 +57,11 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             let probe = host
                 .strip_prefix("*.")
                 .map_or(host.clone(), |d| format!("probe.{d}"));
-            if ctx
-                .servers
-                .iter()
-                .any(|s| name_reaches_app(ctx, s, &probe, tls))
-            {
+            // Behind a TLS-terminating proxy, an https origin is served on the plain sockets.
+            if ctx.servers.iter().any(|s| {
+                name_reaches_app(ctx, s, &probe, tls)
+                    || (tls && ctx.behind_tls_proxy && name_reaches_app(ctx, s, &probe, false))
+            }) {
                 continue;
             }
             let also = ctx

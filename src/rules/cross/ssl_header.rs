@@ -187,6 +187,11 @@ fn from_client(value: &str, header: &str) -> bool {
 }
 
 pub fn check_spoof(ctx: &Context, out: &mut Vec<Finding>) {
+    // Behind a TLS-terminating proxy that sets the header, what reaches the plain-HTTP
+    // sockets came over HTTPS and the header is the proxy's own.
+    if ctx.behind_tls_proxy {
+        return;
+    }
     for settings in ctx.settings {
         let Some((header, value, setting)) = wanted(settings) else {
             continue;
@@ -240,7 +245,11 @@ pub fn check_spoof(ctx: &Context, out: &mut Vec<Finding>) {
                                 format!("RequestHeader set {} http", shown(&header)),
                             );
                             match (copied, r.host.kind) {
-                                (true, _) => format!("make it `{directive}`"),
+                                // Copying the client's header is right only behind a proxy
+                                // that sets it: then say so instead.
+                                (true, _) => format!(
+                                    "make it `{directive}`; or, if a TLS-terminating proxy that sets the header is the only way in, audit with --behind-tls-proxy"
+                                ),
                                 (false, ServerKind::Nginx) => {
                                     format!("add `{directive}` to this route")
                                 }

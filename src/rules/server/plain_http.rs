@@ -9,7 +9,9 @@ declare_rule! {
     /// ## What it checks
     /// Every host served on a plain-HTTP socket only redirects to `https://` (or turns the request
     /// away). Requests for `/.well-known/acme-challenge/` are left alone: certificate renewal
-    /// needs them over HTTP. Loopback sockets are internal and not checked.
+    /// needs them over HTTP. Loopback sockets are internal and not checked, nor is anything
+    /// when `--behind-tls-proxy` (or `behind_tls_proxy: true`) says a TLS-terminating proxy
+    /// is the only way in.
     ///
     /// An nginx server-level `if` that the socket decides counts for the sockets it holds on:
     /// `if ($scheme != "https") { return 301 https://$host$request_uri; }`, or the same test on
@@ -81,6 +83,11 @@ fn serving_route(host: &VirtualHost, port: u16) -> Option<(&str, crate::source::
 }
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    // Behind a TLS-terminating proxy the plain-HTTP sockets are not public: the proxy takes
+    // plain HTTP, and redirecting it is the proxy's job.
+    if ctx.behind_tls_proxy {
+        return;
+    }
     for server in ctx.servers {
         for listener in public_listeners(server).filter(|l| !l.tls) {
             if let ListenHost::Ip(ip) = &listener.addr.host {
