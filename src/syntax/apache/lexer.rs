@@ -100,6 +100,14 @@ struct Assembly {
 }
 
 impl Assembly {
+    /// Room for `text` bytes in a few pieces: a line is assembled without growing.
+    fn with_capacity(text: usize) -> Assembly {
+        Assembly {
+            text: Vec::with_capacity(text),
+            pieces: Vec::with_capacity(4),
+        }
+    }
+
     /// Bytes that are the file's bytes from `from` on.
     fn linear(&mut self, bytes: &[u8], from: u32) {
         if bytes.is_empty() {
@@ -403,7 +411,8 @@ impl LineReader {
             self.pos = at + phys_len;
             if at > start && joined.is_none() {
                 // A second physical line: from here on the text is assembled.
-                let mut j = Assembly::default();
+                // The lines joined so far, and the next, with room to spare.
+                let mut j = Assembly::with_capacity(2 * (single.1 - single.0 + phys_len));
                 j.linear(&bytes[single.0..single.1], single.0 as u32);
                 joined = Some(j);
             }
@@ -640,7 +649,7 @@ pub fn resolve_env<'v>(
 ) -> Option<Line> {
     let text = line.text(source);
     let first = memchr::memchr(b'$', text)?;
-    let mut out = Assembly::default();
+    let mut out = Assembly::with_capacity(text.len() + 32);
     let mut changed = false;
     // Bytes before `copied` are in `out`.
     let mut copied = 0;

@@ -89,6 +89,7 @@ fn parse_config_here(
         places: Vec::new(),
         current_place: None,
         open_sections: Vec::new(),
+        spare_items: Vec::new(),
     };
     let path = b.sources.path(main).to_path_buf();
     if path != Path::new("-") {
@@ -188,6 +189,8 @@ struct Builder<'a> {
     /// Canonical names of the sections open around the current line, across files and
     /// conditional bodies (the parents httpd's walk will see).
     open_sections: Vec<Bytes>,
+    /// Emptied item lists of finished conditional bodies, for the next ones.
+    spare_items: Vec<Vec<Item>>,
 }
 
 /// An open section in the current build scope.
@@ -246,6 +249,15 @@ impl Scope {
             self.close(None);
         }
         self.items.into_boxed_slice()
+    }
+
+    /// As [`Scope::finish`], copying the items out and handing back the emptied list.
+    fn finish_keeping_list(mut self) -> (Box<[Item]>, Vec<Item>) {
+        while !self.stack.is_empty() {
+            self.close(None);
+        }
+        let items = self.items.drain(..).collect();
+        (items, self.items)
     }
 }
 
@@ -998,9 +1010,15 @@ impl<'a> Builder<'a> {
         bracket.push(b'>');
         let opener = d.span;
         let result = if taken {
-            let mut inner = Scope::default();
+            // A list kept from an earlier body: a body's items are moved once, into a list of
+            // their exact size.
+            let mut inner = Scope {
+                items: self.spare_items.pop().unwrap_or_default(),
+                stack: Vec::new(),
+            };
             let end = self.build(&mut inner, Some(&bracket), src);
-            let items = inner.finish();
+            let (items, spare) = inner.finish_keeping_list();
+            self.spare_items.push(spare);
             (
                 items,
                 end.map(|e| match e {
