@@ -148,7 +148,7 @@ fn group(kind: InputKind, root: &Path, all: &[PathBuf], out: &mut Discovered) {
             out.inputs.push((kind, (*m).clone()));
         }
         out.notes.push(format!(
-            "{}: {} main {} configuration(s) ({}); {} other file(s) are read through their includes",
+            "{}: {} main {} configuration(s) ({}); {} other file(s) found there are read through their includes",
             root.display(),
             mains.len(),
             kind.as_str(),
