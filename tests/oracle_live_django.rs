@@ -69,6 +69,16 @@ impl Deployment {
     /// `sites` is the nginx `http` body with `{HTTP}`, `{HTTPS}`, `{APP}` (the Django port),
     /// `{DIR}`, and `{TLS}` (the certificate directives) to fill; `settings` the settings file.
     fn start(sites: &str, settings: &Value, files: &[(&str, &str)]) -> Deployment {
+        Deployment::start_with(sites, settings, files, false)
+    }
+
+    /// As [`Deployment::start`], audited with `--behind-tls-proxy` when `behind_tls_proxy`.
+    fn start_with(
+        sites: &str,
+        settings: &Value,
+        files: &[(&str, &str)],
+        behind_tls_proxy: bool,
+    ) -> Deployment {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         let (http, https, app) = (free_port(), free_port(), free_port());
@@ -115,6 +125,7 @@ impl Deployment {
         let outcome = check(&CheckRequest {
             nginx: vec![d.join("nginx.conf")],
             settings: vec![d.join("settings.json")],
+            behind_tls_proxy,
             ..CheckRequest::default()
         });
         assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
@@ -250,6 +261,37 @@ fn xdj004_without_the_scheme_header_django_redirects_https_to_itself() {
         bad.get(true, "app.test", "/x", &[]),
         good.get(true, "app.test", "/x", &[]),
     );
+    prove("XDJ004", (&bad, rb), (&good, rg), |r| {
+        r.status() == 301
+            && r.headers("location")
+                .iter()
+                .any(|l| l == "https://app.test/x")
+    });
+}
+
+#[test]
+fn xdj004_behind_a_tls_proxy_scheme_on_the_plain_socket_loops() {
+    // nginx on plain HTTP behind a balancer that ends TLS and says so in X-Forwarded-Proto:
+    // each request below is what the balancer sends for an HTTPS visit.
+    let behind = |headers: &str| {
+        format!(
+            "{CATCH_ALL}\
+             server {{ listen {{HTTP}}; server_name app.test; location / {{ proxy_set_header Host $host; {headers} proxy_pass http://127.0.0.1:{{APP}}; }} }}\n"
+        )
+    };
+    let bad = Deployment::start_with(&behind(XFP), &base_settings(), &[], true);
+    let good = Deployment::start_with(
+        &behind("proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto;"),
+        &base_settings(),
+        &[],
+        true,
+    );
+    let from_balancer = ["X-Forwarded-Proto: https"];
+    let (rb, rg) = (
+        bad.get(false, "app.test", "/x", &from_balancer),
+        good.get(false, "app.test", "/x", &from_balancer),
+    );
+    // Django redirects the HTTPS visit to HTTPS: the balancer sends it back, forever.
     prove("XDJ004", (&bad, rb), (&good, rg), |r| {
         r.status() == 301
             && r.headers("location")

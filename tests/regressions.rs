@@ -651,3 +651,41 @@ fn behind_a_tls_proxy_plain_http_is_not_public() {
     assert!(rules(&["--behind-tls-proxy"], None).is_empty());
     assert!(rules(&[], Some("behind_tls_proxy: true\n")).is_empty());
 }
+
+/// Behind a TLS-terminating proxy, `proxy_set_header X-Forwarded-Proto $scheme;` on the plain
+/// socket tells Django `http` for every HTTPS visit: with SECURE_SSL_REDIRECT, a redirect loop
+/// no rule named (the plain routes were not HTTPS routes to XDJ004).
+#[test]
+fn behind_a_tls_proxy_scheme_on_the_plain_socket_is_a_loop() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = |value: &str| {
+        format!(
+            "events {{}}\nhttp {{\n    server {{ listen 80 default_server; return 444; }}\n    server {{\n        \
+             listen 80;\n        server_name app.example.com;\n        location / {{\n            \
+             proxy_set_header Host $host;\n            proxy_set_header X-Forwarded-Proto {value};\n            \
+             proxy_pass http://127.0.0.1:8000;\n        }}\n    }}\n}}\n"
+        )
+    };
+    std::fs::write(
+        dir.path().join("settings.yaml"),
+        "DEBUG: false\nALLOWED_HOSTS: [app.example.com]\nSECURE_SSL_REDIRECT: true\n\
+         SECURE_PROXY_SSL_HEADER: [HTTP_X_FORWARDED_PROTO, https]\n\
+         MIDDLEWARE: [django.middleware.security.SecurityMiddleware]\n",
+    )
+    .unwrap();
+    let loops = |value: &str, behind: bool| {
+        std::fs::write(dir.path().join("nginx.conf"), conf(value)).unwrap();
+        let mut cmd = Command::cargo_bin("deploy-audit").unwrap();
+        cmd.args(["check", "--format", "json", "--select", "XDJ004"]);
+        if behind {
+            cmd.arg("--behind-tls-proxy");
+        }
+        let out = cmd.arg(dir.path()).output().unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        !report["findings"].as_array().unwrap().is_empty()
+    };
+    assert!(loops("$scheme", true));
+    assert!(!loops("$http_x_forwarded_proto", true));
+    // Without the proxy, plain HTTP is plain: no loop to speak of.
+    assert!(!loops("$scheme", false));
+}

@@ -13,6 +13,10 @@ declare_rule! {
     /// route (nginx's `proxy_set_header` is inherited only by levels that set none of their
     /// own), with the value Django expects (`$scheme` is `https` there).
     ///
+    /// With `--behind-tls-proxy` the plain-HTTP routes carry HTTPS requests too, and the
+    /// header must be the proxy's: passed on (no line for it, or `$http_x_forwarded_proto`),
+    /// not replaced by `$scheme`, which is `http` on that socket.
+    ///
     /// ## Why it matters
     /// Behind a proxy Django sees plain HTTP unless told otherwise. It then redirects the
     /// already-HTTPS request to HTTPS, forever: the site is unreachable (`ERR_TOO_MANY_REDIRECTS`).
@@ -126,29 +130,51 @@ pub fn check_loop(ctx: &Context, out: &mut Vec<Finding>) {
         }
         let wanted = wanted(settings);
         for server in ctx.servers {
-            for r in app_routes(ctx, server).into_iter().filter(|r| r.tls) {
+            // Behind a TLS-terminating proxy, the plain-HTTP routes carry HTTPS requests too.
+            for r in app_routes(ctx, server)
+                .into_iter()
+                .filter(|r| r.tls || ctx.behind_tls_proxy)
+            {
                 if protocol(r.route) != Some(ProxyProtocol::Http) {
                     continue;
                 }
                 let span = r.route.action.as_ref().map_or(r.route.span, |a| a.span());
+                let behind_proxy = !r.tls;
                 match &wanted {
                     Some((header, value, setting)) => {
                         let sent = r.route.upstream_headers.iter().find(|h| &h.name == header);
                         let problem = match sent {
+                            // The proxy's own header goes through, as every client header does.
+                            None if behind_proxy => continue,
+                            Some(h) if behind_proxy && from_client(&h.value, header) => continue,
                             None => format!("sends no `{}` header", shown(header)),
-                            Some(h) => match resolved(&h.value, true) {
+                            Some(h) => match resolved(&h.value, r.tls) {
                                 Some(v) if &v != value => format!("sends `{}: {v}`, not `{value}`", shown(header)),
                                 _ => continue,
                             },
                         };
+                        let help = if behind_proxy {
+                            for_server(
+                                r.host.kind,
+                                format!("pass the TLS proxy's header on: `proxy_set_header {} $http_{};` (or no line for it)", shown(header), header.to_ascii_lowercase().replace('-', "_")),
+                                format!("pass the TLS proxy's header on: remove `RequestHeader set {}` from this virtual host", shown(header)),
+                            )
+                        } else {
+                            for_server(r.host.kind, format!("add `proxy_set_header {} $scheme;` to this route", shown(header)), format!("add `RequestHeader set {} https` to this HTTPS virtual host", shown(header)))
+                        };
+                        let route_kind = if behind_proxy {
+                            "this route (HTTPS at the TLS proxy in front)"
+                        } else {
+                            "this HTTPS route"
+                        };
                         out.push(
                             LOOP.finding(
-                                Label::new(span, format!("this HTTPS route {problem}")),
+                                Label::new(span, format!("{route_kind} {problem}")),
                                 "Django sees this HTTPS request as plain HTTP and redirects it to HTTPS again",
                             )
                             .related(Label::new(*setting, "Django reads the scheme from this header"))
                             .related(Label::new(redirect.span(), "and redirects what it sees as HTTP"))
-                            .help(for_server(r.host.kind, format!("add `proxy_set_header {} $scheme;` to this route", shown(header)), format!("add `RequestHeader set {} https` to this HTTPS virtual host", shown(header)))),
+                            .help(help),
                         );
                     }
                     None => out.push(
