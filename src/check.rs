@@ -134,9 +134,17 @@ pub fn check_with(request: &CheckRequest, rules: &[rules::Rule]) -> CheckOutcome
     }
     let mut apache_configs = Vec::new();
     let mut apache_ok_paths: Vec<PathBuf> = Vec::new();
+    let apache_options = apache::Options {
+        include_root: request
+            .apache_options
+            .include_root
+            .clone()
+            .or_else(|| request.include_root.clone()),
+        ..request.apache_options.clone()
+    };
     for path in &apache_paths {
         let before = out.sources.len();
-        match apache::parse_path(&mut out.sources, path, &request.apache_options) {
+        match apache::parse_path(&mut out.sources, path, &apache_options) {
             Ok(config) => {
                 out.errors.extend(config.errors.iter().cloned());
                 out.inputs.push(AuditedInput {

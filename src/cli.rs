@@ -136,9 +136,10 @@ pub struct CheckArgs {
     /// above].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Read nginx's absolute include paths under DIR instead of `/`: for a server's
-    /// configuration copied into a repository (`--include-root deploy` reads
-    /// `include /etc/nginx/conf.d/*.conf;` from `deploy/etc/nginx/conf.d/`).
+    /// Read absolute include paths under DIR instead of `/`: for a server's configuration
+    /// copied into a repository (`--include-root deploy` reads nginx's
+    /// `include /etc/nginx/conf.d/*.conf;` from `deploy/etc/nginx/conf.d/`, and httpd's
+    /// `Include`, `IncludeOptional`, `ServerRoot` and `<IfFile>` paths likewise).
     #[arg(long, value_name = "DIR")]
     pub include_root: Option<PathBuf>,
     /// The servers' plain-HTTP sockets are reached only through a proxy or load balancer that

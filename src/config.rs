@@ -17,7 +17,7 @@
 //!     ignore: [SRV004]
 //!     severity: { SRV006: info }
 //! ignore_paths: ["vendor/**"]  # never audited when a directory is searched
-//! include_root: deploy         # nginx's absolute includes read under deploy/
+//! include_root: deploy         # absolute include paths read under deploy/
 //! behind_tls_proxy: true       # as --behind-tls-proxy
 //! apache:
 //!   server_root: /etc/apache2
@@ -53,7 +53,7 @@ pub struct ConfigFile {
     pub ignore_paths: Vec<String>,
     #[serde(default)]
     pub apache: ApacheSettings,
-    /// As `--include-root`: nginx's absolute include paths are read under this directory.
+    /// As `--include-root`: absolute include paths (nginx and httpd) are read under this directory.
     pub include_root: Option<PathBuf>,
     /// As `--behind-tls-proxy`: the plain-HTTP sockets are reached only through a proxy that
     /// terminates TLS and sets `X-Forwarded-Proto`.

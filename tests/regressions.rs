@@ -689,3 +689,46 @@ fn behind_a_tls_proxy_scheme_on_the_plain_socket_is_a_loop() {
     // Without the proxy, plain HTTP is plain: no loop to speak of.
     assert!(!loops("$scheme", false));
 }
+
+/// `--include-root` read only nginx's absolute includes: a copied httpd tree with certbot's
+/// `Include /etc/letsencrypt/options-ssl-apache.conf` failed (and, the include missing, its
+/// `SSLEngine on` with it, so port 443 looked like plain HTTP).
+#[test]
+fn include_root_reads_httpd_absolute_includes_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("deploy");
+    std::fs::create_dir_all(copy.join("etc/letsencrypt")).unwrap();
+    std::fs::create_dir_all(copy.join("etc/apache2")).unwrap();
+    std::fs::write(
+        copy.join("etc/letsencrypt/options-ssl-apache.conf"),
+        "SSLEngine on\n",
+    )
+    .unwrap();
+    std::fs::write(
+        copy.join("etc/apache2/apache2.conf"),
+        "Listen 443\n<VirtualHost *:443>\n    ServerName a.test\n    \
+         Include /etc/letsencrypt/options-ssl-apache.conf\n    DocumentRoot /srv/a\n</VirtualHost>\n",
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        Command::cargo_bin("deploy-audit")
+            .unwrap()
+            .args(["check", "--format", "json", "--select", "SRV002"])
+            .args(extra)
+            .arg("--apache")
+            .arg(copy.join("etc/apache2/apache2.conf"))
+            .output()
+            .unwrap()
+    };
+    let without = run(&[]);
+    assert_eq!(without.status.code(), Some(2), "the include is missing");
+    let with = run(&["--include-root", copy.to_str().unwrap()]);
+    assert_eq!(
+        with.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&with.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&with.stdout).unwrap();
+    assert!(report["findings"].as_array().unwrap().is_empty());
+}

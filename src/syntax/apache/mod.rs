@@ -66,6 +66,10 @@ pub struct Options {
     pub read_envvars: bool,
     /// The version `<IfVersion>` compares against.
     pub version: (u32, u32, u32),
+    /// Absolute paths of `Include`, `IncludeOptional`, `ServerRoot` and `<IfFile>` are read
+    /// under this directory (`--include-root`): for a server's configuration copied into a
+    /// repository.
+    pub include_root: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -80,6 +84,7 @@ impl Default for Options {
             env: Vec::new(),
             read_envvars: true,
             version: DEFAULT_VERSION,
+            include_root: None,
         }
     }
 }

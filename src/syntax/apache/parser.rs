@@ -862,6 +862,18 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// A path as written in the configuration, on disk: relative to the `ServerRoot` in effect,
+    /// and an absolute one under `--include-root` when it is given.
+    fn on_disk(&self, written: &[u8]) -> PathBuf {
+        let path = include::server_root_relative(&self.server_root, written);
+        match &self.options.include_root {
+            Some(root) if Path::new(&*String::from_utf8_lossy(written)).is_absolute() => {
+                root.join(path.strip_prefix("/").unwrap_or(&path))
+            }
+            _ => path,
+        }
+    }
+
     fn has_module(&self, m: &[u8]) -> bool {
         self.modules.iter().any(|x| x.as_bytes() == m)
     }
@@ -908,7 +920,7 @@ impl<'a> Builder<'a> {
                 if w1.value.is_empty() || !one_rest_empty {
                     return err("ServerRoot takes one argument, Common directory of server-related files (logs, confs, etc.)");
                 }
-                let p = include::server_root_relative(&self.server_root, &w1.value);
+                let p = self.on_disk(&w1.value);
                 if !p.is_dir() {
                     return err("ServerRoot must be a valid directory");
                 }
@@ -987,7 +999,7 @@ impl<'a> Builder<'a> {
             let result = match lower {
                 b"<ifmodule" => self.has_module(&w.value),
                 b"<ifdefine" => self.defines.contains(&lossy(&w.value)),
-                b"<iffile" => include::server_root_relative(&self.server_root, &w.value).exists(),
+                b"<iffile" => self.on_disk(&w.value).exists(),
                 b"<ifdirective" => {
                     cond::directive_exists(&w.value, |m| self.has_module(m.as_bytes()))
                 }
@@ -1197,7 +1209,7 @@ impl<'a> Builder<'a> {
                 format!("Exceeded maximum include depth of {MAX_INCLUDE_DEPTH}, There appears to be a recursion."),
             ));
         }
-        let path = include::server_root_relative(&self.server_root, &w.value);
+        let path = self.on_disk(&w.value);
         let remaining = MAX_FILES.saturating_sub(self.config.files.len());
         let resolved = include::resolve(&path, optional, remaining);
         let site = d.span;
