@@ -115,6 +115,8 @@ fn run_sending(
          # The stand-in app: reports what it received.\n\
          <VirtualHost 127.0.0.1:{p2}>\n    ServerName app.internal\n    DocumentRoot {dir}/app\n\
              Header always set X-Seen-Host \"expr=%{{req:Host}}\"\n    Header always set X-Seen-Proto \"expr=%{{req:X-Forwarded-Proto}}\"\n\
+             # The app's own HSTS header, as Django's SecurityMiddleware sends it, on /sts.html.\n    \
+             Header always set Strict-Transport-Security \"max-age=5\" \"expr=%{{REQUEST_URI}} == '/sts.html'\"\n\
          </VirtualHost>\n",
         dir = d.display()
     ));
@@ -802,6 +804,39 @@ fn xdj003_header_always_set_sends_hsts_over_https() {
     );
     prove("XDJ003", bad, good, |r| {
         r.header("strict-transport-security").is_none()
+    });
+}
+
+#[test]
+fn xdj003_header_set_replaces_the_apps_hsts_header_always_set_adds_a_second() {
+    let modules = [MODULES, &["ssl"]].concat();
+    let settings = "DEBUG: false\nALLOWED_HOSTS: [app.test]\nSECURE_HSTS_SECONDS: 5\n\
+                    MIDDLEWARE: [django.middleware.security.SecurityMiddleware]\n";
+    let files = [("app/sts.html", "APP", false)];
+    let site = |hsts: &str| {
+        format!(
+            "<VirtualHost *:{{P1}}>\n    ServerName app.test\n    SSLEngine on\n    \
+             SSLCertificateFile {{CERT}}/cert.pem\n    SSLCertificateKeyFile {{CERT}}/key.pem\n    \
+             ProxyPreserveHost On\n    RequestHeader set X-Forwarded-Proto https\n    \
+             {hsts} Strict-Transport-Security \"max-age=31536000\"\n    \
+             ProxyPass / http://127.0.0.1:{{P2}}/\n</VirtualHost>\n"
+        )
+    };
+    let run_tls = |hsts: &str| {
+        run_sending(&site(hsts), Some(settings), &modules, &files, |d, port| {
+            curl(d, port, true, "app.test", "/sts.html", None)
+        })
+    };
+    let bad = run_tls("Header always set");
+    let good = run_tls("Header set");
+    assert_eq!(
+        good.response.headers("strict-transport-security"),
+        ["max-age=31536000"],
+        "{:?}",
+        good.response
+    );
+    prove("XDJ003", bad, good, |r| {
+        r.headers("strict-transport-security").len() == 2
     });
 }
 

@@ -233,6 +233,7 @@ fn level(directives: &[&Directive], config: &Config, base: &Level) -> Level {
                             name: name.to_ascii_lowercase(),
                             value: value.clone(),
                             always,
+                            replaces_app: !always && action.eq_ignore_ascii_case("set"),
                             span,
                         });
                     }

@@ -124,6 +124,7 @@ fn level(directives: &[&Directive], sources: &SourceMap, parent: &Inherited) -> 
                 name: a[0].to_ascii_lowercase(),
                 value: a[1].clone(),
                 always: a.get(2).is_some_and(|x| x == "always"),
+                replaces_app: false,
                 span: d.span(),
             }),
             "uwsgi_param" if a.len() >= 2 => {

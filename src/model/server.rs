@@ -204,6 +204,10 @@ pub struct Header {
     pub value: String,
     /// Sent on every status (nginx `always`, httpd `Header always`), not only on 2xx/3xx.
     pub always: bool,
+    /// The app's own header of that name is replaced, not sent beside it: httpd `Header set`
+    /// without `always` (it edits the response's headers, where the proxied ones are); nginx's
+    /// `add_header` and httpd's `Header always` add a second one.
+    pub replaces_app: bool,
     pub span: Span,
 }
 

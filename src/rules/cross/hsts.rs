@@ -9,7 +9,9 @@ declare_rule! {
     /// ## What it checks
     /// HSTS (`Strict-Transport-Security`) is sent for the app's HTTPS site by the server
     /// (`add_header … always`, `Header always set`) or by Django (`SECURE_HSTS_SECONDS` with
-    /// `SecurityMiddleware`) — and when both send it, they say the same thing.
+    /// `SecurityMiddleware`) — and when both send it, they say the same thing. httpd's
+    /// `Header set` without `always` replaces the app's header on a proxied response, so only
+    /// the server's is sent; `Header always set`, like nginx's `add_header`, sends a second.
     ///
     /// ## Why it matters
     /// Without HSTS the first request of every visit can be downgraded to plain HTTP by anyone
@@ -114,6 +116,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         "add `Header always set Strict-Transport-Security \"max-age=31536000; includeSubDomains\"` to the HTTPS virtual host, or set SECURE_HSTS_SECONDS",
                     )),
                 ),
+                // httpd's `Header set` replaces the app's header: only the server's is sent.
+                (Some(header), Some(_)) if header.replaces_app => {}
                 (Some(header), Some(django)) => {
                     let server_policy = parse_header(&header.value);
                     if &server_policy != django {
