@@ -611,6 +611,35 @@ fn srv007_options_indexes_lists_the_media_directory() {
 }
 
 #[test]
+fn srv007_the_document_root_lists_directories_unless_a_proxy_takes_every_path() {
+    // Debian's stock shape: the DocumentRoot under a <Directory> with Options Indexes.
+    let files = [("site/backups/db-2024.sql.gz", "SQL", false)];
+    let modules = [MODULES, &["autoindex"]].concat();
+    let site = |extra: &str| {
+        format!(
+            "{CATCH_ALL}<VirtualHost *:{{P1}}>\n    ServerName app.test\n    DocumentRoot {{DIR}}/site\n    \
+             <Directory {{DIR}}/site>\n        Options Indexes FollowSymLinks\n        Require all granted\n    \
+             </Directory>\n{extra}</VirtualHost>\n"
+        )
+    };
+    let get = |extra: &str| {
+        run_with(
+            &site(extra),
+            None,
+            "app.test",
+            "/backups/",
+            "",
+            &modules,
+            &files,
+        )
+    };
+    let bad = get("");
+    // Every path handed to the app: the document root is never reached.
+    let good = get("    ProxyPreserveHost On\n    ProxyPass / http://127.0.0.1:{P2}/\n");
+    prove("SRV007", bad, good, |r| r.raw.contains("db-2024.sql.gz"));
+}
+
+#[test]
 fn xdj007_a_proxy_pass_before_its_exclusion_sends_static_files_to_the_app() {
     let files = [("static/app.css", "CSS", false)];
     let settings = "DEBUG: false\nALLOWED_HOSTS: [app.test]\nSTATIC_URL: /static/\nSTATIC_ROOT: {DIR}/static\n";

@@ -6,7 +6,9 @@ use crate::rules::{for_server, Context, FindingExt};
 declare_rule! {
     /// ## What it checks
     /// No route that serves files lists directories (nginx `autoindex on`, httpd
-    /// `Options Indexes`).
+    /// `Options Indexes`): the host's own document root included, when it answers the paths no
+    /// route takes (Debian's `apache2.conf` turns `Indexes` on for `/var/www/`). Hosts that
+    /// listen only on loopback are internal and left alone.
     ///
     /// ## Why it matters
     /// A listing of the media directory shows every user's uploads to anyone, including files
@@ -60,7 +62,24 @@ fn walk(kind: ServerKind, routes: &[Route], out: &mut Vec<Finding>) {
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for server in ctx.servers {
         for host in &server.hosts {
+            // A host only on loopback sockets lists nothing to anyone outside.
+            let internal = !host.listens.is_empty()
+                && host.listens.iter().all(|l| {
+                    matches!(&l.addr.host, crate::model::server::ListenHost::Ip(ip) if ip.is_loopback())
+                });
+            if internal {
+                continue;
+            }
             walk(server.kind, &host.routes, out);
+            // The host's own files (httpd's DocumentRoot, nginx's server-level root) answer
+            // what no route takes, unless something runs first or a route takes every path.
+            let fallback_answers = host.routes_reached()
+                && ["/", "/deploy-audit-probe/"]
+                    .iter()
+                    .any(|p| std::ptr::eq(host.answering(p), &host.fallback));
+            if fallback_answers {
+                walk(server.kind, std::slice::from_ref(&host.fallback), out);
+            }
         }
     }
 }
