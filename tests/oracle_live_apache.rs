@@ -430,6 +430,42 @@ fn xdj005_httpd_passes_the_clients_x_forwarded_proto_on() {
 }
 
 #[test]
+fn xdj005_request_header_setifempty_or_append_keeps_the_clients_value_first() {
+    let settings = "DEBUG: false\nALLOWED_HOSTS: [app.test]\nSECURE_PROXY_SSL_HEADER: [HTTP_X_FORWARDED_PROTO, https]\n";
+    let with = |action: &str| {
+        run(
+            &format!(
+                "{CATCH_ALL}{}",
+                APP.replace(
+                    "RequestHeader set X-Forwarded-Proto http",
+                    &format!("RequestHeader {action} X-Forwarded-Proto http")
+                )
+            ),
+            Some(settings),
+            "app.test",
+            "/",
+            "X-Forwarded-Proto: https\r\n",
+        )
+    };
+    // Django reads the first of comma-separated values: the client's `https`.
+    let misbehaves = |r: &Response| {
+        r.header("x-seen-proto")
+            .is_some_and(|v| v.split(',').next().map(str::trim) == Some("https"))
+    };
+    let good = with("set");
+    for action in ["setifempty", "append", "add"] {
+        let bad = with(action);
+        assert!(misbehaves(&bad.response), "{action}: {:?}", bad.response);
+        assert!(
+            bad.findings.contains(&"XDJ005"),
+            "{action}: {:?}",
+            bad.findings
+        );
+    }
+    prove("XDJ005", with("setifempty"), good, misbehaves);
+}
+
+#[test]
 fn xdj005_a_request_header_set_from_the_clients_own_is_the_clients() {
     let settings = "DEBUG: false\nALLOWED_HOSTS: [app.test]\nSECURE_PROXY_SSL_HEADER: [HTTP_X_FORWARDED_PROTO, https]\n";
     let spoof = "X-Forwarded-Proto: https\r\n";

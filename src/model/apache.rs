@@ -46,7 +46,8 @@ struct Level {
     aliases: Vec<(PathMatch, String, Span, bool)>,
     wsgi: Vec<(PathMatch, String, Span)>,
     headers: Vec<Header>,
-    request_headers: Vec<(String, Option<String>, Span)>,
+    /// (name, value or `None` for `unset`, span, whether the client's own value stays first).
+    request_headers: Vec<(String, Option<String>, Span, bool)>,
     preserve_host: Option<bool>,
     error_pages: Vec<(u16, Span)>,
     max_body: Option<(u64, Span)>,
@@ -242,12 +243,18 @@ fn level(directives: &[&Directive], config: &Config, base: &Level) -> Level {
             "requestheader" => {
                 if let [action, name, rest @ ..] = &a[..] {
                     match action.to_ascii_lowercase().as_str() {
-                        "set" | "add" | "append" | "merge" | "setifempty" => l
-                            .request_headers
-                            .push((name.to_ascii_lowercase(), rest.first().cloned(), span)),
-                        "unset" => l
-                            .request_headers
-                            .push((name.to_ascii_lowercase(), None, span)),
+                        act @ ("set" | "add" | "append" | "merge" | "setifempty") => {
+                            l.request_headers.push((
+                                name.to_ascii_lowercase(),
+                                rest.first().cloned(),
+                                span,
+                                act != "set",
+                            ))
+                        }
+                        "unset" => {
+                            l.request_headers
+                                .push((name.to_ascii_lowercase(), None, span, false))
+                        }
                         _ => {}
                     }
                 }
@@ -748,13 +755,16 @@ fn rewrite_action(a: &[String], span: Span) -> Option<Action> {
 
 fn upstream_headers(l: &Level) -> Vec<UpstreamHeader> {
     let mut out: Vec<UpstreamHeader> = Vec::new();
-    for (name, value, span) in &l.request_headers {
+    for (name, value, span, keeps_client) in &l.request_headers {
+        // After a `set` or `unset` of the same header, the client's value is already gone.
+        let earlier_replaced = out.iter().any(|h| &h.name == name && !h.after_client);
         out.retain(|h| &h.name != name);
         if let Some(v) = value {
             out.push(UpstreamHeader {
                 name: name.clone(),
                 value: v.clone(),
                 span: Some(*span),
+                after_client: *keeps_client && !earlier_replaced,
             });
         } else {
             // `RequestHeader unset` removes the client's header: nothing passes through.
@@ -762,6 +772,7 @@ fn upstream_headers(l: &Level) -> Vec<UpstreamHeader> {
                 name: name.clone(),
                 value: String::new(),
                 span: Some(*span),
+                after_client: false,
             });
         }
     }
@@ -774,6 +785,7 @@ fn upstream_headers(l: &Level) -> Vec<UpstreamHeader> {
                 "$proxy_host".into()
             },
             span: None,
+            after_client: false,
         });
     }
     // mod_proxy_http always sets these (appending to the client's values).
@@ -783,6 +795,7 @@ fn upstream_headers(l: &Level) -> Vec<UpstreamHeader> {
                 name: name.into(),
                 value: "(appended by mod_proxy_http)".into(),
                 span: None,
+                after_client: false,
             });
         }
     }

@@ -134,6 +134,7 @@ fn level(directives: &[&Directive], sources: &SourceMap, parent: &Inherited) -> 
                         name: header.to_ascii_lowercase().replace('_', "-"),
                         value: a[1].clone(),
                         span: Some(d.span()),
+                        after_client: false,
                     });
                 }
             }
@@ -141,6 +142,7 @@ fn level(directives: &[&Directive], sources: &SourceMap, parent: &Inherited) -> 
                 name: a[0].to_ascii_lowercase(),
                 value: a[1].clone(),
                 span: Some(d.span()),
+                after_client: false,
             }),
             // error_page CODE... [=[RESPONSE]] URI
             "error_page" if a.len() >= 2 => own_error_pages.extend(
@@ -215,6 +217,7 @@ fn with_proxy_defaults(mut list: Vec<UpstreamHeader>) -> Vec<UpstreamHeader> {
                 name: name.into(),
                 value: value.into(),
                 span: None,
+                after_client: false,
             });
         }
     }

@@ -219,6 +219,9 @@ pub struct UpstreamHeader {
     pub value: String,
     /// `None` for a default the server sends without being told (nginx's `Host: $proxy_host`).
     pub span: Option<Span>,
+    /// The client's own value of the header, when it sends one, is kept and comes first: httpd
+    /// `RequestHeader add`, `append`, `merge` and `setifempty` (only `set` replaces it).
+    pub after_client: bool,
 }
 
 /// How a route matches a request path.

@@ -49,7 +49,8 @@ declare_rule! {
     /// $scheme;`, for `uwsgi_pass` `uwsgi_param HTTP_X_FORWARDED_PROTO $scheme;`, httpd
     /// `RequestHeader set`), never to `https`, and not from the client's own header
     /// (nginx's `$http_x_forwarded_proto`, httpd's `expr=%{req:X-Forwarded-Proto}` hand the
-    /// client's value on).
+    /// client's value on). httpd's `RequestHeader add`, `append`, `merge` and `setifempty` do
+    /// not overwrite: the client's value stays first, and Django reads the first of several.
     ///
     /// A route is reached over plain HTTP when its host listens on a socket without TLS and
     /// does not answer there before routing (a server-level `return 301`, or an nginx
@@ -243,6 +244,14 @@ pub fn check_spoof(ctx: &Context, out: &mut Vec<Finding>) {
                             "sets `{}` from the client's own header (`{}`)",
                             shown(&header),
                             h.value
+                        )
+                    }
+                    // Django reads the first of several values: the client's.
+                    Some(h) if h.after_client => {
+                        span = h.span.unwrap_or(span);
+                        format!(
+                            "keeps the client's own `{}` before its own value",
+                            shown(&header)
                         )
                     }
                     Some(h) if resolved(&h.value, false).as_deref() == Some(value.as_str()) => {
