@@ -732,3 +732,45 @@ fn include_root_reads_httpd_absolute_includes_too() {
     let report: serde_json::Value = serde_json::from_slice(&with.stdout).unwrap();
     assert!(report["findings"].as_array().unwrap().is_empty());
 }
+
+/// With a deployment naming its server names, a default server without `server_name` that
+/// hands every Host to the app was left out of the cross-checks, though it serves those names.
+#[test]
+fn a_deployments_names_reach_an_unnamed_default_server() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("nginx.conf"),
+        "events {}\nhttp {\n    server {\n        listen 80;\n        location / {\n            \
+         proxy_set_header Host $host;\n            proxy_set_header X-Forwarded-Proto $scheme;\n            \
+         proxy_pass http://127.0.0.1:8000;\n        }\n    }\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("settings.yaml"),
+        "DEBUG: false\nALLOWED_HOSTS: [other.example.org]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join(".deploy-audit.yaml"),
+        "deployments:\n  - nginx: nginx.conf\n    settings: settings.yaml\n    server_names: [shop.example.com]\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("deploy-audit")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["check", "--format", "json", "--select", "XDJ001", "."])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let messages: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.contains("shop.example.com")),
+        "{messages:?} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -61,6 +61,30 @@ impl Context<'_> {
                     n.pattern.display() == want || n.pattern.matches(&want) == Some(true)
                 })
             })
+            || !self.answered_as_default(host).is_empty()
+    }
+
+    /// The deployment's names that `host`, as the default host of one of its sockets, answers
+    /// because no other host there claims them (a `server` without `server_name` proxying
+    /// everything).
+    pub fn answered_as_default(&self, host: &crate::model::server::VirtualHost) -> Vec<&str> {
+        use crate::model::server::NameAnswer;
+        let mut out: Vec<&str> = Vec::new();
+        for server in self.servers {
+            let Some(index) = server.hosts.iter().position(|h| std::ptr::eq(h, host)) else {
+                continue;
+            };
+            for l in server.listeners.iter().filter(|l| l.default_host == index) {
+                for want in self.server_names {
+                    if matches!(server.host_for(l, want), NameAnswer::Host(h) if h == index)
+                        && !out.contains(&want.as_str())
+                    {
+                        out.push(want);
+                    }
+                }
+            }
+        }
+        out
     }
 }
 

@@ -91,6 +91,36 @@ pub fn check_not_allowed(ctx: &Context, out: &mut Vec<Finding>) {
                 .iter()
                 .filter(|h| h.reaches_app() && ctx.serves(h))
             {
+                // The deployment's names this host answers only as its sockets' default.
+                for name in ctx.answered_as_default(host) {
+                    if host
+                        .names
+                        .iter()
+                        .any(|n| n.pattern.matches(name) == Some(true))
+                    {
+                        continue;
+                    }
+                    if accepts(name, &allowed) {
+                        continue;
+                    }
+                    out.push(
+                        NOT_ALLOWED
+                            .finding(
+                                Label::new(
+                                    host.span,
+                                    format!("`{name}` reaches the app through this default host"),
+                                ),
+                                format!(
+                                    "Django refuses `Host: {name}`, which the server routes to it"
+                                ),
+                            )
+                            .related(Label::new(
+                                setting.span(),
+                                "ALLOWED_HOSTS does not accept it",
+                            ))
+                            .help(format!("add \"{name}\" to ALLOWED_HOSTS")),
+                    );
+                }
                 for name in &host.names {
                     let shown = name.pattern.display();
                     if shown == "_" {
