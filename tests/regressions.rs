@@ -774,3 +774,105 @@ fn a_deployments_names_reach_an_unnamed_default_server() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The rules found in a directory of files (rule id, message).
+fn found_in(files: &[(&str, &str)]) -> Vec<(String, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let outcome = deploy_audit::check::check(&deploy_audit::check::CheckRequest {
+        paths: vec![dir.path().to_path_buf()],
+        ..Default::default()
+    });
+    assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+    outcome
+        .findings
+        .iter()
+        .map(|f| (f.rule.to_string(), f.message.clone()))
+        .collect()
+}
+
+fn has(found: &[(String, String)], rule: &str, text: &str) -> bool {
+    found.iter().any(|(r, m)| r == rule && m.contains(text))
+}
+
+/// Found by review: rules that asked what a host's own names meet where other Hosts (which a
+/// socket's default host answers) meet something else, or the listen's own TLS flag where the
+/// socket's decides; a Host header with its port; a server-level StrictHostCheck.
+#[test]
+fn default_hosts_sockets_and_host_headers_after_review() {
+    // Certbot's chain in the only virtual host: other Hosts reach the app and its files.
+    let certbot = "Listen 80\n<VirtualHost *:80>\n    ServerName shop.example.com\n    DocumentRoot /srv/shop\n    \
+                   <Directory /srv/shop>\n        Require all granted\n    </Directory>\n    RewriteEngine on\n    \
+                   RewriteCond %{SERVER_NAME} =shop.example.com\n    \
+                   RewriteRule ^ https://%{SERVER_NAME}%{REQUEST_URI} [END,NE,R=permanent]\n    \
+                   ProxyPass /app/ http://127.0.0.1:8000/\n</VirtualHost>\n";
+    let found = found_in(&[
+        ("apache2.conf", certbot),
+        (
+            "settings.yaml",
+            "DEBUG: false\nBASE_DIR: /srv/shop\nALLOWED_HOSTS: [shop.example.com, 203.0.113.10]\n",
+        ),
+    ]);
+    assert!(!has(&found, "XDJ002", "203.0.113.10"), "{found:?}");
+    assert!(has(&found, "XDJ009", "/srv/shop"), "{found:?}");
+    // A server on a TLS socket whose own listen lacks `ssl`.
+    let found = found_in(&[
+        (
+            "nginx.conf",
+            "events {}\nhttp {\n  server { listen 443 ssl default_server; ssl_certificate /x.pem; ssl_certificate_key /x.key; return 444; }\n  \
+             server {\n    listen 443;\n    server_name shop.example.com;\n    \
+             if ($scheme = http) { return 301 https://$host$request_uri; }\n    root /srv/shop;\n    \
+             location /app/ { proxy_pass http://127.0.0.1:8000; proxy_set_header Host $host; }\n  }\n}\n",
+        ),
+        (
+            "settings.yaml",
+            "DEBUG: false\nBASE_DIR: /srv/shop\nALLOWED_HOSTS: [shop.example.com]\n",
+        ),
+    ]);
+    assert!(has(&found, "XDJ009", "/srv/shop"), "{found:?}");
+    // A plain-HTTP server that only redirects sends no static file to the app.
+    let found = found_in(&[
+        (
+            "nginx.conf",
+            "events {}\nhttp {\n  server {\n    listen 80;\n    server_name shop.example.com;\n    \
+             if ($scheme = http) { return 301 https://$host$request_uri; }\n    \
+             location / { proxy_pass http://127.0.0.1:8000; proxy_set_header Host $host; }\n  }\n}\n",
+        ),
+        (
+            "settings.yaml",
+            "DEBUG: false\nALLOWED_HOSTS: [shop.example.com]\nSTATIC_URL: /static/\nSTATIC_ROOT: /srv/shop/static\n",
+        ),
+    ]);
+    assert!(!found.iter().any(|(r, _)| r == "XDJ007"), "{found:?}");
+    // Unknown Hosts redirected on port 80 by the default server's `if` do not reach the app
+    // there; the redirect reflects them (SRV003).
+    let found = found_in(&[(
+        "nginx.conf",
+        "events {}\nhttp {\n  server {\n    listen 80;\n    listen 443 ssl;\n    server_name shop.example.com;\n    \
+         ssl_certificate /x.pem; ssl_certificate_key /x.key;\n    \
+         if ($scheme != \"https\") { return 301 https://$host$request_uri; }\n    \
+         location / { proxy_pass http://127.0.0.1:8000; proxy_set_header Host $host; }\n  }\n}\n",
+    )]);
+    assert!(
+        !has(&found, "SRV001", "requests with any Host header on *:80"),
+        "{found:?}"
+    );
+    assert!(has(&found, "SRV003", "*:80"), "{found:?}");
+    // On port 8080 the Host header carries the port: `=shop.example.com` does not hold.
+    let found = found_in(&[(
+        "apache2.conf",
+        "Listen 8080\n<VirtualHost *:8080>\n    ServerName shop.example.com\n    RewriteEngine on\n    \
+         RewriteCond %{HTTP_HOST} =shop.example.com\n    RewriteRule ^ https://shop.example.com%{REQUEST_URI} [R=301,L]\n    \
+         ProxyPass / http://127.0.0.1:8000/\n</VirtualHost>\n",
+    )]);
+    assert!(has(&found, "SRV002", "*:8080"), "{found:?}");
+    // StrictHostCheck in the main server holds for its virtual hosts.
+    let found = found_in(&[(
+        "apache2.conf",
+        "Listen 80\nStrictHostCheck On\n<VirtualHost *:80>\n    ServerName shop.example.com\n    \
+         ProxyPass / http://127.0.0.1:8000/\n</VirtualHost>\n",
+    )]);
+    assert!(!found.iter().any(|(r, _)| r == "SRV001"), "{found:?}");
+}

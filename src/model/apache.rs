@@ -601,13 +601,23 @@ impl RewriteCond {
     /// that alone decides it (`apply_rewrite_cond` on `%{HTTPS}`, `%{REQUEST_SCHEME}`,
     /// `%{SERVER_PORT}`, `%{SERVER_NAME}`, `%{HTTP_HOST}`); `None` for anything else.
     fn holds(&self, name: Option<&str>, tls: bool, port: u16) -> Option<bool> {
+        let default_port = if tls { 443 } else { 80 };
+        // The Host header as a browser sends it: with the port when it is not the default.
+        let host_header = name.map(|n| {
+            if port == default_port || port == 0 {
+                n.to_string()
+            } else {
+                format!("{n}:{port}")
+            }
+        });
         let port = port.to_string();
         let value = match self.test.as_str() {
             "%{HTTPS}" => Some(if tls { "on" } else { "off" }),
             "%{REQUEST_SCHEME}" => Some(if tls { "https" } else { "http" }),
             "%{SERVER_PORT}" => Some(port.as_str()),
-            // UseCanonicalName Off (the default): the name the client asked for.
-            "%{SERVER_NAME}" | "%{HTTP_HOST}" => name,
+            // UseCanonicalName Off (the default): the name the client asked for, no port.
+            "%{SERVER_NAME}" => name,
+            "%{HTTP_HOST}" => host_header.as_deref(),
             _ => None,
         }?;
         let (negated, pattern) = match self.pattern.strip_prefix('!') {
@@ -967,7 +977,8 @@ pub fn build(config: &Config, _sources: &SourceMap) -> Server {
                 names: Vec::new(),
                 rewrite_conds: Vec::new(),
                 rewrites: Vec::new(),
-                strict_host_check: None,
+                // StrictHostCheck is inherited from the main server (a virtual host may say
+                // otherwise).
                 tls: false,
                 ..main.clone()
             },

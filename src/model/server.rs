@@ -452,6 +452,25 @@ pub enum NameAnswer {
 }
 
 impl Server {
+    /// Whether requests reach the routes of host `h` on any socket it listens on: for its own
+    /// names where nothing runs first there, or, on a socket where it is the default, for the
+    /// names no host claims (each socket with its own scheme: any `ssl` on it makes it TLS).
+    pub fn routes_reached(&self, h: usize) -> bool {
+        let host = &self.hosts[h];
+        let sockets: Vec<&Listener> = self
+            .listeners
+            .iter()
+            .filter(|l| l.hosts.contains(&h))
+            .collect();
+        if sockets.is_empty() {
+            return host.first.is_none();
+        }
+        sockets.iter().any(|l| {
+            host.first_for(l.tls, l.addr.port).is_none()
+                || (l.default_host == h && host.first_for_other_names(l.tls, l.addr.port).is_none())
+        })
+    }
+
     /// The host that answers `name` (a Host without its port) on `listener`, as the server
     /// picks it. nginx (`ngx_http_find_virtual_server`): an exact name, else the longest
     /// leading wildcard (`.example.com` is one), else the longest trailing wildcard, else the
@@ -529,16 +548,6 @@ impl VirtualHost {
         self.first_when(tls, port, true)
     }
 
-    /// Whether requests for the host's names reach its routes on any socket it listens on
-    /// (on the others something runs first: a redirect to HTTPS, a refusal).
-    pub fn routes_reached(&self) -> bool {
-        self.listens.is_empty()
-            || self
-                .listens
-                .iter()
-                .any(|l| self.first_for(l.tls, l.addr.port).is_none())
-    }
-
     /// As [`VirtualHost::first_for`], for a request with a Host that is none of the host's
     /// names (which only a socket's default host answers).
     pub fn first_for_other_names(&self, tls: bool, port: u16) -> Option<&Action> {
@@ -569,10 +578,16 @@ impl VirtualHost {
     /// server-level redirect, or an nginx `if` on the scheme or port that holds there), and
     /// some route proxies.
     pub fn reaches_app_on(&self, tls: bool, port: u16) -> bool {
+        self.reaches_app_for(tls, port, true)
+    }
+
+    /// As [`VirtualHost::reaches_app_on`], for a request for one of the host's own names or
+    /// (as a socket's default host) for another.
+    pub fn reaches_app_for(&self, tls: bool, port: u16, own_name: bool) -> bool {
         if tls && self.rejects_handshake.is_some() {
             return false;
         }
-        match self.first_for(tls, port) {
+        match self.first_when(tls, port, own_name) {
             Some(first) => matches!(first, Action::Proxy { .. }),
             None => {
                 fn any(r: &Route) -> bool {

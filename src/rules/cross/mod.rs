@@ -120,7 +120,12 @@ pub(crate) fn name_reaches_app(ctx: &Context, server: &Server, name: &str, tls: 
         .any(|l| match server.host_for(l, name) {
             NameAnswer::Host(h) => {
                 let host = &server.hosts[h];
-                ctx.serves(host) && host.reaches_app_on(tls, l.addr.port)
+                // The default host answers names it does not claim as "other names".
+                let own = host
+                    .names
+                    .iter()
+                    .any(|n| n.pattern.matches(name) == Some(true));
+                ctx.serves(host) && host.reaches_app_for(tls, l.addr.port, own)
             }
             NameAnswer::Refused => false,
             NameAnswer::Undecided => true,

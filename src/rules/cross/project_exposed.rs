@@ -195,13 +195,8 @@ fn files_routes<'r>(routes: &'r [Route], out: &mut Vec<&'r Route>) {
 
 /// Whether every request to the host meets a redirect or refusal before routing, on every
 /// socket it listens on.
-fn diverted(host: &VirtualHost) -> bool {
-    if host.listens.is_empty() {
-        return host.first.is_some();
-    }
-    host.listens
-        .iter()
-        .all(|l| host.first_for(l.tls, l.addr.port).is_some())
+fn diverted(server: &crate::model::server::Server, h: usize) -> bool {
+    !server.routes_reached(h)
 }
 
 /// A request that downloads a file of a secret from this host: the request path, the file and
@@ -242,10 +237,11 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         for server in ctx.servers {
-            for host in server
+            for (_, host) in server
                 .hosts
                 .iter()
-                .filter(|h| ctx.serves(h) && !diverted(h))
+                .enumerate()
+                .filter(|(i, h)| ctx.serves(h) && !diverted(server, *i))
             {
                 // One finding per serving route: the first secret it gives away.
                 let mut reported: Vec<*const Route> = Vec::new();

@@ -97,10 +97,11 @@ fn check_pair(
     let uri = format!("{url_text}{PROBE}");
     let expected = normalize(&format!("{root_text}/{PROBE}"));
     for server in ctx.servers {
-        for host in server
+        for (_, host) in server
             .hosts
             .iter()
-            .filter(|h| h.reaches_app() && h.first.is_none() && ctx.serves(h))
+            .enumerate()
+            .filter(|(i, h)| h.reaches_app() && server.routes_reached(*i) && ctx.serves(h))
         {
             let route = host.answering(&uri);
             let root_shown = normalize(root_text);

@@ -79,8 +79,8 @@ fn walk<'r>(routes: &'r [Route], out: &mut Vec<&'r Route>) {
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for server in ctx.servers {
-        for host in &server.hosts {
-            if !host.routes_reached() {
+        for (i, host) in server.hosts.iter().enumerate() {
+            if !server.routes_reached(i) {
                 continue;
             }
             let mut proxied = Vec::new();

@@ -78,7 +78,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             if app_hosts.is_empty() {
                 continue;
             }
-            let mut finding = if default.reaches_app() {
+            // What an unknown Host meets on this socket (a redirect for everyone there, e.g.
+            // `if ($scheme != "https") { return 301 …; }`, keeps it from the app).
+            let mut finding = if default.reaches_app_for(listener.tls, listener.addr.port, false) {
                 META.finding(
                     Label::new(
                         listener.default_span,

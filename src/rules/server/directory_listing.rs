@@ -61,7 +61,7 @@ fn walk(kind: ServerKind, routes: &[Route], out: &mut Vec<Finding>) {
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for server in ctx.servers {
-        for host in &server.hosts {
+        for (i, host) in server.hosts.iter().enumerate() {
             // A host only on loopback sockets lists nothing to anyone outside.
             let internal = !host.listens.is_empty()
                 && host.listens.iter().all(|l| {
@@ -73,7 +73,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             walk(server.kind, &host.routes, out);
             // The host's own files (httpd's DocumentRoot, nginx's server-level root) answer
             // what no route takes, unless something runs first or a route takes every path.
-            let fallback_answers = host.routes_reached()
+            let fallback_answers = server.routes_reached(i)
                 && ["/", "/deploy-audit-probe/"]
                     .iter()
                     .any(|p| std::ptr::eq(host.answering(p), &host.fallback));

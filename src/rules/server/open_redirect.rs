@@ -71,7 +71,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             seen.push(h);
             let host = &server.hosts[h];
             let mut targets = Vec::new();
-            if let Some(Action::Redirect { target, span, .. }) = &host.first {
+            if let Some(Action::Redirect { target, span, .. }) =
+                host.first_for_other_names(listener.tls, listener.addr.port)
+            {
                 targets.push((target.clone(), *span));
             }
             for r in &host.routes {
