@@ -718,6 +718,8 @@ fn the_model_picks_the_virtual_host_httpd_picks_for_each_host() {
         "ServerName other.example.com\n    ServerAlias *.example.com",
         "ServerName a.example.com",
         "ServerName api.example.net\n    ServerAlias api?.example.net example.*",
+        // No ServerName: it has the main server's (`localhost` in this harness).
+        "ServerAlias nameless.example.com",
     ];
     let body: String = vhosts
         .iter()
@@ -739,6 +741,7 @@ fn the_model_picks_the_virtual_host_httpd_picks_for_each_host() {
         "example.org",
         "203.0.113.10",
         "localhost",
+        "nameless.example.com",
     ];
     let mut mismatches = Vec::new();
     for name in probes {
@@ -765,7 +768,11 @@ fn the_model_picks_the_virtual_host_httpd_picks_for_each_host() {
 
 /// The model's answer for a name on the front socket of `vhosts` alone.
 fn answer_for(vhosts: &str, name: &str) -> deploy_audit::model::server::NameAnswer {
-    let conf = format!("Listen 8080\n{}", vhosts.replace("{P1}", "8080"));
+    // As the harness: the main server is named `localhost`.
+    let conf = format!(
+        "Listen 8080\nServerName localhost\n{}",
+        vhosts.replace("{P1}", "8080")
+    );
     let mut sources = deploy_audit::source::SourceMap::new();
     let id = sources.add("httpd.conf", conf.into_bytes());
     let config = deploy_audit::syntax::apache::parse_file(

@@ -60,6 +60,8 @@ struct Level {
     strict_host_check: Option<Span>,
     tls: bool,
     names: Vec<HostName>,
+    /// This level's own `ServerName` (a virtual host without one takes the main server's).
+    server_name: Option<HostName>,
     rewrite_on: bool,
     /// `<Directory>`, `<Files>`, `<FilesMatch>`, `<Location>` sections, main server's first.
     sections: Vec<FileSection>,
@@ -167,13 +169,14 @@ fn level(directives: &[&Directive], config: &Config, base: &Level) -> Level {
         let span = d.span;
         match words.name.text().to_ascii_lowercase().as_str() {
             "documentroot" if a.len() == 1 => l.document_root = Some((a[0].clone(), span)),
-            "servername" if !a.is_empty() => l.names.insert(
-                0,
-                HostName {
+            "servername" if !a.is_empty() => {
+                let name = HostName {
                     pattern: NamePattern::Exact(server_name(&a[0])),
                     span: words.args[0].span,
-                },
-            ),
+                };
+                l.server_name = Some(name.clone());
+                l.names.insert(0, name);
+            }
             "serveralias" => {
                 for w in &words.args {
                     l.names.push(HostName {
@@ -970,11 +973,12 @@ pub fn build(config: &Config, _sources: &SourceMap) -> Server {
         }
         let words = config.words(d);
         let inner = config.effective(d.items());
-        let l = level(
+        let mut l = level(
             &inner,
             config,
             &Level {
                 names: Vec::new(),
+                server_name: None,
                 rewrite_conds: Vec::new(),
                 rewrites: Vec::new(),
                 // StrictHostCheck is inherited from the main server (a virtual host may say
@@ -983,6 +987,12 @@ pub fn build(config: &Config, _sources: &SourceMap) -> Server {
                 ..main.clone()
             },
         );
+        // httpd: a virtual host without ServerName has the main server's.
+        if l.server_name.is_none() {
+            if let Some(main_name) = &main.server_name {
+                l.names.insert(0, main_name.clone());
+            }
+        }
         let listens = words
             .args
             .iter()
