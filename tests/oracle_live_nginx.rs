@@ -127,6 +127,40 @@ fn run_full(
     }
 }
 
+/// As [`run`], audited with `--behind-tls-proxy`; the request is what a TLS-terminating proxy
+/// sends for an HTTPS visit (plain HTTP with `X-Forwarded-Proto: https`).
+fn run_behind_proxy(body: &str, host: &str, path: &str) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    let ports = [free_port(), free_port(), free_port()];
+    let conf = dir.path().join("nginx.conf");
+    std::fs::write(&conf, config(body, dir.path(), ports)).unwrap();
+    let outcome = check(&CheckRequest {
+        nginx: vec![conf],
+        behind_tls_proxy: true,
+        ..CheckRequest::default()
+    });
+    assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+    let findings = outcome.findings.iter().map(|f| f.rule).collect();
+    let reported = outcome
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.rule,
+                f.message.clone(),
+                f.help.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let _nginx = start_nginx(dir.path(), &ports[..2]);
+    let response = http_get(ports[0], host, path, "X-Forwarded-Proto: https\r\n");
+    Run {
+        findings,
+        reported,
+        response,
+    }
+}
+
 /// Asserts that `rule` is reported exactly when the server misbehaves, for both variants.
 fn prove(rule: &str, bad: Run, good: Run, misbehaves: impl Fn(&Response) -> bool) {
     assert!(
@@ -523,6 +557,27 @@ fn srv002_an_if_on_the_scheme_redirects_plain_http_and_one_that_never_holds_does
             other.findings
         );
     }
+}
+
+#[test]
+fn srv002_behind_a_tls_proxy_a_redirect_to_https_on_the_plain_socket_loops() {
+    let catch_all = "server { listen {P1} default_server; return 444; }";
+    let site = |first: &str| {
+        format!("{catch_all}\nserver {{ listen {{P1}}; server_name app.test; {first} {APP} }}")
+    };
+    // The proxy's HTTPS visit is redirected to HTTPS again.
+    let bad = run_behind_proxy(
+        &site("if ($scheme = http) { return 301 https://$host$request_uri; }"),
+        "app.test",
+        "/",
+    );
+    // Redirecting only what the proxy marks as plain lets its HTTPS visits through.
+    let good = run_behind_proxy(
+        &site("if ($http_x_forwarded_proto = \"http\") { return 301 https://$host$request_uri; }"),
+        "app.test",
+        "/",
+    );
+    prove("SRV002", bad, good, |r| r.status() == 301);
 }
 
 #[test]

@@ -11,7 +11,9 @@ declare_rule! {
     /// away). Requests for `/.well-known/acme-challenge/` are left alone: certificate renewal
     /// needs them over HTTP. Loopback sockets are internal and not checked, nor is anything
     /// when `--behind-tls-proxy` (or `behind_tls_proxy: true`) says a TLS-terminating proxy
-    /// is the only way in.
+    /// is the only way in. Then the opposite fault is reported under this id: a plain-HTTP
+    /// socket that redirects to `https://` itself, which the proxy's HTTPS visits reach as
+    /// plain HTTP, redirects each of them again, forever.
     ///
     /// An nginx server-level `if` that the socket decides counts for the sockets it holds on:
     /// `if ($scheme != "https") { return 301 https://$host$request_uri; }`, or the same test on
@@ -67,6 +69,40 @@ fn redirects_to_https(action: Option<&Action>) -> bool {
     }
 }
 
+/// Behind a TLS-terminating proxy: plain-HTTP sockets whose hosts redirect their own names to
+/// `https://` before routing (`return 301 https://…`, `if ($scheme = http) { … }`).
+fn redirect_loops(ctx: &Context, out: &mut Vec<Finding>) {
+    for server in ctx.servers {
+        for listener in server.listeners.iter().filter(|l| !l.tls) {
+            for &h in &listener.hosts {
+                let host = &server.hosts[h];
+                let Some(Action::Redirect { target, span, .. }) =
+                    host.first_for(false, listener.addr.port)
+                else {
+                    continue;
+                };
+                if !target.starts_with("https://") {
+                    continue;
+                }
+                out.push(
+                    META.finding(
+                        Label::new(*span, "every request here is sent to HTTPS again"),
+                        format!(
+                            "behind the TLS proxy, {} redirects HTTPS visits to HTTPS forever",
+                            host_label(host)
+                        ),
+                    )
+                    .help(for_server(
+                        server.kind,
+                        "leave the redirect to the proxy, or redirect only what the proxy marks as plain: `if ($http_x_forwarded_proto = \"http\") { return 301 https://$host$request_uri; }`",
+                        "leave the redirect to the proxy, or make it conditional: `RewriteCond %{HTTP:X-Forwarded-Proto} =http` before the RewriteRule",
+                    )),
+                );
+            }
+        }
+    }
+}
+
 /// The route that serves content over plain HTTP on `port`, if any (none: the host only
 /// redirects).
 fn serving_route(host: &VirtualHost, port: u16) -> Option<(&str, crate::source::Span)> {
@@ -84,8 +120,10 @@ fn serving_route(host: &VirtualHost, port: u16) -> Option<(&str, crate::source::
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     // Behind a TLS-terminating proxy the plain-HTTP sockets are not public: the proxy takes
-    // plain HTTP, and redirecting it is the proxy's job.
+    // plain HTTP, and redirecting it is the proxy's job. What goes wrong there instead is a
+    // redirect to HTTPS on them: the proxy sends every HTTPS visit back as plain HTTP.
     if ctx.behind_tls_proxy {
+        redirect_loops(ctx, out);
         return;
     }
     for server in ctx.servers {
