@@ -261,7 +261,7 @@ pub fn check_with(request: &CheckRequest, rules: &[rules::Rule]) -> CheckOutcome
     };
     if request.behind_tls_proxy {
         out.notes.push(
-            "plain-HTTP sockets are audited as reached only through a TLS-terminating proxy that sets X-Forwarded-Proto (--behind-tls-proxy): SRV002 and XDJ005 stand down"
+            "plain-HTTP sockets are audited as reached only through a TLS-terminating proxy that sets X-Forwarded-Proto (--behind-tls-proxy): SRV002 and XDJ004 look for redirect loops through it, XDJ005 stands down"
                 .to_string(),
         );
     }

@@ -143,9 +143,9 @@ pub struct CheckArgs {
     #[arg(long, value_name = "DIR")]
     pub include_root: Option<PathBuf>,
     /// The servers' plain-HTTP sockets are reached only through a proxy or load balancer that
-    /// terminates TLS and sets X-Forwarded-Proto (an AWS ALB, a Kubernetes ingress): the
-    /// plain-HTTP and header-spoofing checks then stand down, and an https origin served
-    /// there counts as served.
+    /// terminates TLS and sets X-Forwarded-Proto (an AWS ALB, a Kubernetes ingress): plain
+    /// HTTP there is not public, so the checks look for redirect loops through the proxy
+    /// instead, and an https origin served there counts as served.
     #[arg(long)]
     pub behind_tls_proxy: bool,
     /// Show the findings that `# deploy-audit: ignore[RULE] reason` comments hide.
