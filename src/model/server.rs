@@ -576,13 +576,8 @@ impl VirtualHost {
     /// Whether requests on a socket of this scheme and port can reach an application server
     /// through this host: neither refused at the handshake nor answered before routing (a
     /// server-level redirect, or an nginx `if` on the scheme or port that holds there), and
-    /// some route proxies.
-    pub fn reaches_app_on(&self, tls: bool, port: u16) -> bool {
-        self.reaches_app_for(tls, port, true)
-    }
-
-    /// As [`VirtualHost::reaches_app_on`], for a request for one of the host's own names or
-    /// (as a socket's default host) for another.
+    /// some route proxies — for a request for one of the host's own names (`own_name`) or, as
+    /// a socket's default host, for another.
     pub fn reaches_app_for(&self, tls: bool, port: u16, own_name: bool) -> bool {
         if tls && self.rejects_handshake.is_some() {
             return false;

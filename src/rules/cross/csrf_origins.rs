@@ -10,7 +10,9 @@ declare_rule! {
     /// an `https://` origin is a name routed to the app over TLS, an `http://` one over plain
     /// HTTP. Entries without a scheme are Django's own `4_0.E001`. A name is routed to the app
     /// on a socket when the host that answers it there does: the host naming it, or the
-    /// socket's default host, which takes every name no other host claims.
+    /// socket's default host, which takes every name no other host claims. With
+    /// `--behind-tls-proxy`, an `https://` origin served on a plain-HTTP socket counts: the
+    /// proxy in front ends TLS for it.
     ///
     /// ## Why it matters
     /// A trusted origin the server does not serve is either stale — trust granted to a name

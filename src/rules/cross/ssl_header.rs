@@ -51,6 +51,8 @@ declare_rule! {
     /// (nginx's `$http_x_forwarded_proto`, httpd's `expr=%{req:X-Forwarded-Proto}` hand the
     /// client's value on). httpd's `RequestHeader add`, `append`, `merge` and `setifempty` do
     /// not overwrite: the client's value stays first, and Django reads the first of several.
+    /// With `--behind-tls-proxy` the rule stands down: the header on the plain-HTTP sockets is
+    /// the proxy's (XDJ004 then checks it is passed on).
     ///
     /// A route is reached over plain HTTP when its host listens on a socket without TLS and
     /// does not answer there before routing (a server-level `return 301`, or an nginx
