@@ -121,19 +121,7 @@ fn run_sending(
         dir = d.display()
     ));
     if vhosts.contains("{CERT}") {
-        let status = Command::new("openssl")
-            .args([
-                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-            ])
-            .args(["-subj", "/CN=app.test", "-keyout"])
-            .arg(d.join("key.pem"))
-            .arg("-out")
-            .arg(d.join("cert.pem"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .expect("openssl is installed");
-        assert!(status.success());
+        common::live::self_signed_cert(d);
     }
     conf.push_str(
         &vhosts
@@ -258,6 +246,16 @@ fn srv001_strict_host_check_turns_unknown_hosts_away() {
         "ServerName app.test\n    StrictHostCheck On\n",
     );
     let r = run(&strict, None, "evil.test", "/", "");
+    assert_eq!(r.response.status(), 400, "{:?}", r.response);
+    assert!(!r.findings.contains(&"SRV001"), "{:?}", r.findings);
+    // Set for the main server, it holds for the virtual hosts too.
+    let r = run(
+        &format!("StrictHostCheck On\n{APP}"),
+        None,
+        "evil.test",
+        "/",
+        "",
+    );
     assert_eq!(r.response.status(), 400, "{:?}", r.response);
     assert!(!r.findings.contains(&"SRV001"), "{:?}", r.findings);
 }

@@ -87,19 +87,7 @@ impl Deployment {
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(p, text).unwrap();
         }
-        let status = Command::new("openssl")
-            .args([
-                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-            ])
-            .args(["-subj", "/CN=app.test", "-keyout"])
-            .arg(d.join("key.pem"))
-            .arg("-out")
-            .arg(d.join("cert.pem"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .expect("openssl is installed");
-        assert!(status.success());
+        common::live::self_signed_cert(d);
         let tls = format!(
             "ssl_certificate {0}/cert.pem; ssl_certificate_key {0}/key.pem;",
             d.display()
@@ -298,6 +286,27 @@ fn xdj004_behind_a_tls_proxy_scheme_on_the_plain_socket_loops() {
                 .iter()
                 .any(|l| l == "https://app.test/x")
     });
+}
+
+/// What XDJ005 relies on for httpd's `RequestHeader add`/`append`/`setifempty`, which leave
+/// the client's value first: Django reads the first of comma-separated values.
+#[test]
+fn django_reads_the_first_of_several_scheme_values() {
+    let plain = |value: &str| {
+        format!(
+            "{CATCH_ALL}\
+             server {{ listen {{HTTP}}; server_name app.test; location / {{ proxy_set_header Host $host; \
+             proxy_set_header X-Forwarded-Proto \"{value}\"; proxy_pass http://127.0.0.1:{{APP}}; }} }}\n"
+        )
+    };
+    let first_https = Deployment::start(&plain("https, http"), &base_settings(), &[]);
+    let first_http = Deployment::start(&plain("http, https"), &base_settings(), &[]);
+    let (a, b) = (
+        first_https.get(false, "app.test", "/", &[]),
+        first_http.get(false, "app.test", "/", &[]),
+    );
+    assert!(a.body().contains("secure=True"), "{a:?}");
+    assert!(!b.body().contains("secure=True"), "{b:?}");
 }
 
 #[test]

@@ -86,6 +86,19 @@ fn run_full(
     p3: Option<u16>,
     settings: Option<&str>,
 ) -> Run {
+    run_audited(body, files, host, path, p3, settings, false)
+}
+
+/// [`run_full`], audited with `--behind-tls-proxy` when `behind_tls_proxy`.
+fn run_audited(
+    body: &str,
+    files: &[(&str, &str)],
+    host: &str,
+    path: &str,
+    p3: Option<u16>,
+    settings: Option<&str>,
+    behind_tls_proxy: bool,
+) -> Run {
     let dir = tempfile::tempdir().unwrap();
     let ports = [free_port(), free_port(), p3.unwrap_or_else(free_port)];
     for (name, text) in files {
@@ -97,6 +110,7 @@ fn run_full(
     std::fs::write(&conf, config(body, dir.path(), ports)).unwrap();
     let mut audit = CheckRequest {
         nginx: vec![conf],
+        behind_tls_proxy,
         ..CheckRequest::default()
     };
     if let Some(s) = settings {
@@ -130,35 +144,8 @@ fn run_full(
 /// As [`run`], audited with `--behind-tls-proxy`; the request is what a TLS-terminating proxy
 /// sends for an HTTPS visit (plain HTTP with `X-Forwarded-Proto: https`).
 fn run_behind_proxy(body: &str, host: &str, path: &str) -> Run {
-    let dir = tempfile::tempdir().unwrap();
-    let ports = [free_port(), free_port(), free_port()];
-    let conf = dir.path().join("nginx.conf");
-    std::fs::write(&conf, config(body, dir.path(), ports)).unwrap();
-    let outcome = check(&CheckRequest {
-        nginx: vec![conf],
-        behind_tls_proxy: true,
-        ..CheckRequest::default()
-    });
-    assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
-    let findings = outcome.findings.iter().map(|f| f.rule).collect();
-    let reported = outcome
-        .findings
-        .iter()
-        .map(|f| {
-            (
-                f.rule,
-                f.message.clone(),
-                f.help.clone().unwrap_or_default(),
-            )
-        })
-        .collect();
-    let _nginx = start_nginx(dir.path(), &ports[..2]);
-    let response = http_get(ports[0], host, path, "X-Forwarded-Proto: https\r\n");
-    Run {
-        findings,
-        reported,
-        response,
-    }
+    // `run_full` sends every request with `X-Forwarded-Proto: https`, as such a proxy does.
+    run_audited(body, &[], host, path, None, None, true)
 }
 
 /// Asserts that `rule` is reported exactly when the server misbehaves, for both variants.

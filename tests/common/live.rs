@@ -98,6 +98,23 @@ pub fn http_get(port: u16, host: &str, path: &str, extra: &str) -> Response {
 }
 
 /// Starts Debian's PHP-FPM on a loopback port (as root, one worker); stopped when dropped.
+/// A self-signed certificate for `app.test`, valid a day: `dir/cert.pem` and `dir/key.pem`.
+pub fn self_signed_cert(dir: &Path) {
+    let status = std::process::Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        ])
+        .args(["-subj", "/CN=app.test", "-keyout"])
+        .arg(dir.join("key.pem"))
+        .arg("-out")
+        .arg(dir.join("cert.pem"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("openssl is installed");
+    assert!(status.success(), "openssl could not make a certificate");
+}
+
 pub fn start_php_fpm(dir: &Path, port: u16) -> Killed {
     use std::process::{Command, Stdio};
     let binary = std::fs::read_dir("/usr/sbin")
