@@ -32,6 +32,13 @@ pub enum ListenHost {
     Unix(String),
 }
 
+impl ListenHost {
+    /// A loopback address (`127.0.0.1`, `[::1]`): reachable from the machine itself only.
+    pub fn is_loopback(&self) -> bool {
+        matches!(self, ListenHost::Ip(ip) if ip.is_loopback())
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SocketAddr {
     pub host: ListenHost,

@@ -63,10 +63,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for server in ctx.servers {
         for (i, host) in server.hosts.iter().enumerate() {
             // A host only on loopback sockets lists nothing to anyone outside.
-            let internal = !host.listens.is_empty()
-                && host.listens.iter().all(|l| {
-                    matches!(&l.addr.host, crate::model::server::ListenHost::Ip(ip) if ip.is_loopback())
-                });
+            let internal =
+                !host.listens.is_empty() && host.listens.iter().all(|l| l.addr.host.is_loopback());
             if internal {
                 continue;
             }

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::{Finding, Label};
-use crate::model::server::{Action, ListenHost, VirtualHost};
+use crate::model::server::{Action, VirtualHost};
 use crate::rules::{for_server, Context, FindingExt};
 
 use super::{host_label, public_listeners};
@@ -128,10 +128,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     }
     for server in ctx.servers {
         for listener in public_listeners(server).filter(|l| !l.tls) {
-            if let ListenHost::Ip(ip) = &listener.addr.host {
-                if ip.is_loopback() {
-                    continue;
-                }
+            if listener.addr.host.is_loopback() {
+                continue;
             }
             for &h in &listener.hosts {
                 let host = &server.hosts[h];
