@@ -243,19 +243,22 @@ impl Scope {
         self.push(Item::active(d));
     }
 
-    /// Closes whatever is still open (keeping the partial tree) and returns the items.
-    fn finish(mut self) -> Box<[Item]> {
+    /// Closes whatever is still open, keeping the partial tree.
+    fn close_all(&mut self) {
         while !self.stack.is_empty() {
             self.close(None);
         }
+    }
+
+    /// Closes whatever is still open and returns the items.
+    fn finish(mut self) -> Box<[Item]> {
+        self.close_all();
         self.items.into_boxed_slice()
     }
 
     /// As [`Scope::finish`], copying the items out and handing back the emptied list.
     fn finish_keeping_list(mut self) -> (Box<[Item]>, Vec<Item>) {
-        while !self.stack.is_empty() {
-            self.close(None);
-        }
+        self.close_all();
         let items = self.items.drain(..).collect();
         (items, self.items)
     }
