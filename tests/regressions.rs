@@ -1,5 +1,7 @@
 //! One test per fixed bug, named after what broke.
 
+mod common;
+
 use std::process::Command;
 
 use assert_cmd::prelude::*;
@@ -91,8 +93,7 @@ fn apache_unclosed_section_after_many_closed_ones_is_reported_at_its_line() {
 #[test]
 fn debian_httpd_tree_has_one_main_configuration() {
     use deploy_audit::discover::{discover, InputKind};
-    let tree = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpus/apache/debian12-apache2-2.4.71/etc/apache2");
+    let tree = common::corpus().join("apache/debian12-apache2-2.4.71/etc/apache2");
     let found = discover(&tree).unwrap();
     let mains: Vec<_> = found
         .inputs
